@@ -1,0 +1,68 @@
+package dev.consulmesh.autoconfigure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.transport.server.HandlerRegistry;
+import dev.consulmesh.transport.server.TcpServer;
+import dev.consulmesh.transport.server.TcpServerProperties;
+import dev.consulmesh.transport.wire.PacketCodec;
+import dev.consulmesh.transport.wire.PatternRoute;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, and a TCP
+ * server that runs when the application has handlers.
+ */
+@AutoConfiguration(after = JacksonAutoConfiguration.class)
+public class MeshTransportAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    public PacketCodec meshPacketCodec(ObjectProvider<ObjectMapper> mapper) {
+        return new PacketCodec(mapper.getIfAvailable(ObjectMapper::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public HandlerRegistry meshHandlerRegistry(PacketCodec codec) {
+        return new HandlerRegistry(new PatternRoute(codec.mapper()));
+    }
+
+    @Bean
+    AnnotatedHandlerDetector meshHandlerDetector(ConfigurableListableBeanFactory beans, HandlerRegistry registry,
+                                                 PacketCodec codec) {
+        return new AnnotatedHandlerDetector(beans, registry, codec.mapper());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConfigurationProperties("mesh.tcp")
+    public TcpServerProperties meshTcpServerProperties() {
+        return new TcpServerProperties();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec) {
+        return new TcpServer(properties, handlers, codec);
+    }
+
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @ConditionalOnMissingBean(name = "tcpServerHealthIndicator")
+    HealthIndicator tcpServerHealthIndicator(TcpServer server, HandlerRegistry handlers) {
+        return new TcpServerHealthIndicator(server, handlers);
+    }
+
+    @Bean
+    TcpServerLifecycle meshTcpServerLifecycle(TcpServer server, HandlerRegistry handlers) {
+        return new TcpServerLifecycle(server, handlers);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.consulmesh.autoconfigure;
+
+import dev.consulmesh.registration.AdvertisedAddress;
+import dev.consulmesh.registration.RegistrationProperties;
+import dev.consulmesh.registration.ServiceRegistration;
+import dev.consulmesh.registration.ServiceRegistration.HealthCheck;
+import dev.consulmesh.transport.server.TcpServer;
+import dev.consulmesh.transport.server.TcpServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
+
+import java.util.function.Supplier;
+
+/**
+ * Decides what this process registers: its TCP endpoint with a TCP check when it serves TCP handlers,
+ * else its HTTP port with an HTTP check of its health endpoint, else nothing.
+ */
+final class RegistrationFactory implements Supplier<ServiceRegistration> {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationFactory.class);
+
+    private final RegistrationProperties properties;
+    private final TcpServer tcpServer;
+    private final TcpServerProperties tcpProperties;
+    private final ApplicationContext context;
+    private final Environment environment;
+
+    RegistrationFactory(RegistrationProperties properties, TcpServer tcpServer, TcpServerProperties tcpProperties,
+                        ApplicationContext context, Environment environment) {
+        this.properties = properties;
+        this.tcpServer = tcpServer;
+        this.tcpProperties = tcpProperties;
+        this.context = context;
+        this.environment = environment;
+    }
+
+    @Override
+    public ServiceRegistration get() {
+        if (!properties.isEnabled()) {
+            return null;
+        }
+        if (tcpServer.isRunning()) {
+            return tcpRegistration();
+        }
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            return httpRegistration(web.getWebServer().getPort());
+        }
+        log.info("nothing to register in Consul: this process serves neither TCP handlers nor HTTP");
+        return null;
+    }
+
+    private ServiceRegistration tcpRegistration() {
+        String host = AdvertisedAddress.resolve(tcpProperties.getAdvertisedHost(), "the TCP server's advertised-host"
+                + " (push.tcp.advertised-host or mesh.tcp.advertised-host)");
+        int port = tcpServer.port();
+        warnWhenUnreachable(tcpServer.bindHost(), host, port);
+        String checkHost = hasText(properties.getCheckHost()) ? properties.getCheckHost() : host;
+        return registration(host, port, HealthCheck.tcp(hostPort(checkHost, port), properties));
+    }
+
+    private ServiceRegistration httpRegistration(int port) {
+        String host = AdvertisedAddress.resolve(properties.getAdvertisedHost(), "mesh.registration.advertised-host");
+        int checkPort = environment.getProperty("management.server.port", Integer.class, port);
+        String checkHost = hasText(properties.getCheckHost()) ? properties.getCheckHost() : host;
+        String url = "http://" + hostPort(checkHost, checkPort) + properties.getHealthCheckPath();
+        return registration(host, port, HealthCheck.http(url, properties));
+    }
+
+    private ServiceRegistration registration(String host, int port, HealthCheck check) {
+        String service = serviceName();
+        String id = hasText(properties.getInstanceId())
+                ? properties.getInstanceId()
+                : ServiceRegistration.defaultInstanceId(service, host, port);
+        return new ServiceRegistration(id, service, host, port, check, properties.getTags(), properties.getMeta());
+    }
+
+    private String serviceName() {
+        if (hasText(properties.getServiceName())) {
+            return properties.getServiceName();
+        }
+        String application = environment.getProperty("spring.application.name");
+        if (!hasText(application)) {
+            throw new IllegalStateException("no service name to register in Consul: set mesh.registration.service-name"
+                    + " or spring.application.name");
+        }
+        return application;
+    }
+
+    /** The classic ECONNREFUSED: listening on loopback while telling others to come by the network. */
+    private static void warnWhenUnreachable(String bindHost, String advertised, int port) {
+        if (AdvertisedAddress.isLoopback(bindHost) && !AdvertisedAddress.isLoopback(advertised)) {
+            log.warn("the TCP server listens on {} (loopback) but advertises {}:{} in Consul: other servers will get"
+                    + " 'connection refused'. Bind 0.0.0.0 or {} (push.tcp.host), or advertise a loopback address",
+                    bindHost, advertised, port, advertised);
+        }
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.consulmesh.discovery;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/** How the mesh watches Consul for the healthy instances of the services it calls. */
+@Validated
+@ConfigurationProperties("mesh.discovery")
+public class DiscoveryProperties {
+
+    /**
+     * How long one blocking query may wait in Consul for a change (Consul caps it at 10 minutes).
+     * Changes arrive as soon as they happen whatever this is; it only bounds an idle query.
+     */
+    @NotNull
+    private Duration wait = Duration.ofSeconds(30);
+
+    /** How long a call made before the first answer from Consul waits for it. */
+    @NotNull
+    private Duration firstAnswerTimeout = Duration.ofSeconds(5);
+
+    /** First pause after a failed query; it doubles on each further failure up to max-backoff. */
+    @NotNull
+    private Duration initialBackoff = Duration.ofMillis(200);
+
+    /** Longest pause between attempts while Consul cannot be reached. */
+    @NotNull
+    private Duration maxBackoff = Duration.ofSeconds(10);
+
+    public Duration getWait() {
+        return wait;
+    }
+
+    public void setWait(Duration wait) {
+        this.wait = wait;
+    }
+
+    public Duration getFirstAnswerTimeout() {
+        return firstAnswerTimeout;
+    }
+
+    public void setFirstAnswerTimeout(Duration firstAnswerTimeout) {
+        this.firstAnswerTimeout = firstAnswerTimeout;
+    }
+
+    public Duration getInitialBackoff() {
+        return initialBackoff;
+    }
+
+    public void setInitialBackoff(Duration initialBackoff) {
+        this.initialBackoff = initialBackoff;
+    }
+
+    public Duration getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+}

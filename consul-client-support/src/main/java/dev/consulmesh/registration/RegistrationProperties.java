@@ -1,0 +1,154 @@
+package dev.consulmesh.registration;
+
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How this process registers itself in Consul. A process that serves TCP handlers registers its TCP
+ * endpoint with a TCP check; any other registers its HTTP port with an HTTP check of its health.
+ */
+@Validated
+@ConfigurationProperties("mesh.registration")
+public class RegistrationProperties {
+
+    /** Whether to register in Consul at all. */
+    private boolean enabled = true;
+
+    /** Service name in Consul; empty: spring.application.name. */
+    private String serviceName;
+
+    /** Instance id; empty: service-name-host-port, unique and the same after a restart. */
+    private String instanceId;
+
+    /**
+     * Address registered for an HTTP-only service (a TCP node uses its TCP server's advertised-host).
+     * Empty: the first non-loopback IPv4 address of this host.
+     */
+    private String advertisedHost;
+
+    /**
+     * Address Consul's health check connects to, when the agent reaches this process by another
+     * address than callers do (for example a local agent and 127.0.0.1). Empty: the advertised address.
+     */
+    private String checkHost;
+
+    /** Path of the HTTP health check of an HTTP-only service. */
+    @NotNull
+    private String healthCheckPath = "/actuator/health";
+
+    /** How often Consul runs the health check. */
+    @NotNull
+    private Duration checkInterval = Duration.ofSeconds(5);
+
+    /** How long one run of the health check may take. */
+    @NotNull
+    private Duration checkTimeout = Duration.ofSeconds(2);
+
+    /**
+     * How long an instance may stay critical before Consul removes it (so a crashed node disappears by
+     * itself). Consul's minimum is 1 minute; its reaper runs every 30 seconds.
+     */
+    @NotNull
+    private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
+
+    /** Tags registered with the instance. */
+    private List<String> tags = new ArrayList<>();
+
+    /** Metadata registered with the instance. */
+    private Map<String, String> meta = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getServiceName() {
+        return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+        this.serviceName = serviceName;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+
+    public String getAdvertisedHost() {
+        return advertisedHost;
+    }
+
+    public void setAdvertisedHost(String advertisedHost) {
+        this.advertisedHost = advertisedHost;
+    }
+
+    public String getCheckHost() {
+        return checkHost;
+    }
+
+    public void setCheckHost(String checkHost) {
+        this.checkHost = checkHost;
+    }
+
+    public String getHealthCheckPath() {
+        return healthCheckPath;
+    }
+
+    public void setHealthCheckPath(String healthCheckPath) {
+        this.healthCheckPath = healthCheckPath;
+    }
+
+    public Duration getCheckInterval() {
+        return checkInterval;
+    }
+
+    public void setCheckInterval(Duration checkInterval) {
+        this.checkInterval = checkInterval;
+    }
+
+    public Duration getCheckTimeout() {
+        return checkTimeout;
+    }
+
+    public void setCheckTimeout(Duration checkTimeout) {
+        this.checkTimeout = checkTimeout;
+    }
+
+    public Duration getDeregisterCriticalAfter() {
+        return deregisterCriticalAfter;
+    }
+
+    public void setDeregisterCriticalAfter(Duration deregisterCriticalAfter) {
+        this.deregisterCriticalAfter = deregisterCriticalAfter;
+    }
+
+    public List<String> getTags() {
+        return tags;
+    }
+
+    public void setTags(List<String> tags) {
+        this.tags = tags;
+    }
+
+    public Map<String, String> getMeta() {
+        return meta;
+    }
+
+    public void setMeta(Map<String, String> meta) {
+        this.meta = meta;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.consulmesh.registration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one instance registers in Consul.
+ *
+ * @param instanceId     unique per agent, the same after a restart
+ * @param serviceName    the service it is an instance of
+ * @param host           the address callers connect to
+ * @param port           the port callers connect to
+ * @param check          its health check
+ * @param tags           tags
+ * @param meta           metadata
+ */
+public record ServiceRegistration(String instanceId, String serviceName, String host, int port, HealthCheck check,
+                                  List<String> tags, Map<String, String> meta) {
+
+    public ServiceRegistration {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(check, "check");
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+
+    /** The default instance id: service-host-port, with characters Consul ids and URLs keep. */
+    public static String defaultInstanceId(String serviceName, String host, int port) {
+        return (serviceName + "-" + host + "-" + port).replaceAll("[^A-Za-z0-9_.-]", "-");
+    }
+
+    /**
+     * A TCP check ({@code tcp} is host:port) or an HTTP check ({@code http} is a URL), with how often
+     * it runs, how long one run may take and how long an instance may stay critical.
+     */
+    public record HealthCheck(String tcp, String http, Duration interval, Duration timeout,
+                              Duration deregisterCriticalAfter) {
+
+        public HealthCheck {
+            if ((tcp == null) == (http == null)) {
+                throw new IllegalArgumentException("a check is either TCP or HTTP");
+            }
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(deregisterCriticalAfter, "deregisterCriticalAfter");
+            if (deregisterCriticalAfter.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new IllegalArgumentException("mesh.registration.deregister-critical-after must be at least 1m"
+                        + " (Consul's minimum), got " + deregisterCriticalAfter);
+            }
+        }
+
+        public static HealthCheck tcp(String hostPort, RegistrationProperties properties) {
+            return new HealthCheck(hostPort, null, properties.getCheckInterval(), properties.getCheckTimeout(),
+                    properties.getDeregisterCriticalAfter());
+        }
+
+        public static HealthCheck http(String url, RegistrationProperties properties) {
+            return new HealthCheck(null, url, properties.getCheckInterval(), properties.getCheckTimeout(),
+                    properties.getDeregisterCriticalAfter());
+        }
+    }
+}

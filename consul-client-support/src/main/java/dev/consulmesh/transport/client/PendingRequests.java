@@ -1,0 +1,131 @@
+package dev.consulmesh.transport.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.consulmesh.transport.wire.MalformedFrameException;
+import dev.consulmesh.transport.wire.PacketCodec;
+import dev.consulmesh.transport.wire.ResponsePacket;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.FluxSink;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The requests waiting for answers on one client connection, matched to answers by id. When the
+ * connection closes, every one of them fails with {@link ConnectionClosedException}.
+ */
+final class PendingRequests extends SimpleChannelInboundHandler<String> {
+
+    private static final Logger log = LoggerFactory.getLogger(PendingRequests.class);
+
+    private final String node;
+    private final PacketCodec codec;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Runnable onIdle;
+
+    PendingRequests(String node, PacketCodec codec, Runnable onIdle) {
+        this.node = node;
+        this.codec = codec;
+        this.onIdle = onIdle;
+    }
+
+    /** Registers a request; false when the id is already in use on this connection. */
+    boolean add(String id, FluxSink<JsonNode> sink) {
+        return pending.putIfAbsent(id, new Pending(sink)) == null;
+    }
+
+    void setTimeout(String id, ScheduledFuture<?> timeout) {
+        Pending request = pending.get(id);
+        if (request != null) {
+            request.timeout = timeout; // a timeout that fires after the answer finds nothing to remove
+        }
+    }
+
+    /** Removes a request without answering it; returns its sink, or null when it was already done. */
+    FluxSink<JsonNode> remove(String id) {
+        Pending request = pending.remove(id);
+        if (request == null) {
+            return null;
+        }
+        request.cancelTimeout();
+        if (pending.isEmpty()) {
+            onIdle.run();
+        }
+        return request.sink;
+    }
+
+    int size() {
+        return pending.size();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String frame) {
+        ResponsePacket response = codec.readResponse(frame);
+        String id = response.id().asText();
+        Pending request = pending.get(id);
+        if (request == null) {
+            log.debug("answer from {} for unknown or finished request {}", node, id);
+            return;
+        }
+        if (response.isError()) {
+            complete(id, sink -> sink.error(new RemoteErrorException(node, response.err(), response.status() != null)));
+            return;
+        }
+        if (response.response() != null) {
+            request.sink.next(response.response());
+        }
+        if (response.disposed()) {
+            complete(id, FluxSink::complete);
+        }
+    }
+
+    private void complete(String id, java.util.function.Consumer<FluxSink<JsonNode>> outcome) {
+        FluxSink<JsonNode> sink = remove(id);
+        if (sink != null) {
+            outcome.accept(sink);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        for (String id : pending.keySet()) {
+            complete(id, sink -> sink.error(new ConnectionClosedException(node)));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (reason instanceof MalformedFrameException) {
+            log.warn("closing connection to {}: {}", node, reason.getMessage());
+        } else if (reason instanceof IOException) {
+            log.debug("connection to {} failed: {}", node, reason.toString());
+        } else {
+            log.warn("closing connection to {} after an unexpected error", node, reason);
+        }
+        ctx.close();
+    }
+
+    private static final class Pending {
+        final FluxSink<JsonNode> sink;
+        volatile ScheduledFuture<?> timeout;
+
+        Pending(FluxSink<JsonNode> sink) {
+            this.sink = sink;
+        }
+
+        void cancelTimeout() {
+            ScheduledFuture<?> scheduled = timeout;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+}

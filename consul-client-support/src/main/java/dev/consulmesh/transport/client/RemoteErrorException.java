@@ -1,0 +1,49 @@
+package dev.consulmesh.transport.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The node answered with an error: what its handler threw ({@code err}), or the "no matching message
+ * handler" reply ({@link #isNoHandler()}).
+ */
+public class RemoteErrorException extends TransportException {
+
+    private final JsonNode err;
+    private final boolean noHandler;
+
+    public RemoteErrorException(String node, JsonNode err, boolean noHandler) {
+        super(node, node + " answered with an error: " + describe(err), null);
+        this.err = err;
+        this.noHandler = noHandler;
+    }
+
+    /** The {@code err} value as the node sent it. */
+    public JsonNode err() {
+        return err;
+    }
+
+    /** The message of the error, when it is Nest's {@code {"status":"error","message":...}} shape or a string. */
+    public String remoteMessage() {
+        return describe(err);
+    }
+
+    public boolean isNoHandler() {
+        return noHandler;
+    }
+
+    @Override
+    public boolean mayHaveReachedHandler() {
+        return true;
+    }
+
+    private static String describe(JsonNode err) {
+        if (err == null) {
+            return "unknown error";
+        }
+        if (err.isTextual()) {
+            return err.textValue();
+        }
+        JsonNode message = err.get("message");
+        return message != null && message.isTextual() ? message.textValue() : err.toString();
+    }
+}

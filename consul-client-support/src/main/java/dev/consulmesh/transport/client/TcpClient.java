@@ -1,0 +1,226 @@
+package dev.consulmesh.transport.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.consulmesh.transport.wire.EventPacket;
+import dev.consulmesh.transport.wire.FrameDecoder;
+import dev.consulmesh.transport.wire.FrameEncoder;
+import dev.consulmesh.transport.wire.PacketCodec;
+import dev.consulmesh.transport.wire.RequestPacket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A persistent client to one node, like Nest's {@code ClientTCP} but reconnecting: one TCP connection,
+ * opened on the first call and again on the next call after it closed, with any number of requests
+ * in flight on it, matched to their answers by id.
+ */
+public final class TcpClient implements AutoCloseable {
+
+    private static final FrameEncoder FRAME_ENCODER = new FrameEncoder();
+
+    private final String host;
+    private final int port;
+    private final String node;
+    private final TcpClientOptions options;
+    private final EventLoopGroup group;
+    private final PacketCodec codec;
+    private final Object lock = new Object();
+    private CompletableFuture<Connection> connection;
+    private volatile boolean closed;
+    private volatile boolean closeWhenIdle;
+
+    public TcpClient(String host, int port, TcpClientOptions options, EventLoopGroup group, PacketCodec codec) {
+        this.host = host;
+        this.port = port;
+        this.node = host + ":" + port;
+        this.options = options;
+        this.group = group;
+        this.codec = codec;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /**
+     * Sends a request and streams the values of its answer packets; completes after the last one.
+     * Nothing is sent until the returned {@code Flux} is subscribed.
+     */
+    public Flux<JsonNode> send(JsonNode pattern, JsonNode data) {
+        return send(pattern, data, options.requestTimeout());
+    }
+
+    public Flux<JsonNode> send(JsonNode pattern, JsonNode data, Duration timeout) {
+        return Flux.create(sink -> connect().whenComplete((connection, failure) -> {
+            if (failure != null) {
+                sink.error(failure);
+            } else {
+                connection.request(pattern, data, timeout, sink);
+            }
+        }));
+    }
+
+    /** Sends an event; completes when it is written to the connection. No answer is expected. */
+    public Mono<Void> emit(JsonNode pattern, JsonNode data) {
+        return Mono.fromFuture(() -> connect().thenCompose(connection -> connection.event(pattern, data)));
+    }
+
+    /** Requests on the current connection still waiting for their answers. */
+    public int pending() {
+        Connection current = currentConnection();
+        return current == null ? 0 : current.pending.size();
+    }
+
+    public boolean isConnected() {
+        Connection current = currentConnection();
+        return current != null && current.channel.isActive();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Connection current = currentConnection();
+        if (current != null) {
+            current.channel.close();
+        }
+    }
+
+    /** Closes the connection as soon as no request is pending on it; new calls fail meanwhile. */
+    public void closeWhenIdle() {
+        closed = true;
+        closeWhenIdle = true;
+        if (pending() == 0) {
+            close();
+        }
+    }
+
+    private Connection currentConnection() {
+        synchronized (lock) {
+            return connection != null && connection.isDone() && !connection.isCompletedExceptionally()
+                    ? connection.join() : null;
+        }
+    }
+
+    private CompletableFuture<Connection> connect() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new NodeUnreachableException(node, "the client is closed", null));
+        }
+        synchronized (lock) {
+            if (connection != null && (!connection.isDone()
+                    || (!connection.isCompletedExceptionally() && connection.join().channel.isActive()))) {
+                return connection;
+            }
+            CompletableFuture<Connection> opening = new CompletableFuture<>();
+            connection = opening;
+            open(opening);
+            return opening;
+        }
+    }
+
+    private void open(CompletableFuture<Connection> opening) {
+        PendingRequests pending = new PendingRequests(node, codec, this::onIdle);
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast("frame-decoder", new FrameDecoder(options.maxFrameLength()))
+                                .addLast("frame-encoder", FRAME_ENCODER)
+                                .addLast("pending-requests", pending);
+                    }
+                });
+        bootstrap.connect(host, port).addListener((ChannelFuture connected) -> {
+            if (connected.isSuccess()) {
+                opening.complete(new Connection(connected.channel(), pending));
+            } else {
+                opening.completeExceptionally(unreachable(connected.cause()));
+            }
+        });
+    }
+
+    private NodeUnreachableException unreachable(Throwable cause) {
+        String reason;
+        if (cause instanceof ConnectException && cause.getMessage() != null && cause.getMessage().contains("refused")) {
+            reason = "connection refused";
+        } else if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            reason = "no connection within " + options.connectTimeout().toMillis() + " ms";
+        } else {
+            reason = String.valueOf(cause.getMessage());
+        }
+        return new NodeUnreachableException(node, reason, cause);
+    }
+
+    private void onIdle() {
+        if (closeWhenIdle) {
+            close();
+        }
+    }
+
+    /** One open connection and the requests waiting on it. */
+    private final class Connection {
+        final Channel channel;
+        final PendingRequests pending;
+
+        Connection(Channel channel, PendingRequests pending) {
+            this.channel = channel;
+            this.pending = pending;
+        }
+
+        void request(JsonNode pattern, JsonNode data, Duration timeout, FluxSink<JsonNode> sink) {
+            String id = RequestIds.next();
+            while (!pending.add(id, sink)) {
+                id = RequestIds.next();
+            }
+            String requestId = id;
+            sink.onCancel(() -> pending.remove(requestId));
+            pending.setTimeout(requestId, channel.eventLoop().schedule(() -> {
+                FluxSink<JsonNode> timedOut = pending.remove(requestId);
+                if (timedOut != null) {
+                    timedOut.error(new RequestTimeoutException(node, pattern, timeout));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS));
+            String frame = codec.write(new RequestPacket(pattern, data, codec.nodes().textNode(requestId)));
+            channel.writeAndFlush(frame).addListener(written -> {
+                if (!written.isSuccess()) {
+                    FluxSink<JsonNode> failed = pending.remove(requestId);
+                    if (failed != null) {
+                        failed.error(new NodeUnreachableException(node,
+                                "the request could not be written (" + written.cause() + ")", written.cause()));
+                    }
+                }
+            });
+        }
+
+        CompletableFuture<Void> event(JsonNode pattern, JsonNode data) {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            channel.writeAndFlush(codec.write(new EventPacket(pattern, data))).addListener(written -> {
+                if (written.isSuccess()) {
+                    sent.complete(null);
+                } else {
+                    sent.completeExceptionally(new NodeUnreachableException(node,
+                            "the event could not be written (" + written.cause() + ")", written.cause()));
+                }
+            });
+            return sent;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.consulmesh.transport.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Turns what a handler threw into the {@code err} value Nest would send for it. */
+final class RpcErrors {
+
+    static final String INTERNAL_SERVER_ERROR = "Internal server error";
+
+    private final ObjectMapper mapper;
+
+    RpcErrors(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Whether the error is one the handler meant its caller to see. */
+    static boolean isIntended(Throwable error) {
+        return error instanceof RpcException;
+    }
+
+    JsonNode toErr(Throwable error) {
+        if (error instanceof RpcException rpc) {
+            Object detail = rpc.error();
+            if (detail == null || detail instanceof CharSequence) {
+                return statusError(detail == null ? rpc.getMessage() : detail.toString());
+            }
+            return mapper.valueToTree(detail);
+        }
+        return statusError(INTERNAL_SERVER_ERROR);
+    }
+
+    private ObjectNode statusError(String message) {
+        ObjectNode err = mapper.createObjectNode();
+        err.put("status", "error");
+        err.put("message", message);
+        return err;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.consulmesh.transport.server;
+
+import dev.consulmesh.transport.wire.FrameDecoder;
+import dev.consulmesh.transport.wire.FrameEncoder;
+import dev.consulmesh.transport.wire.PacketCodec;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A NestJS-compatible TCP server: per connection a pipeline of framing, then dispatch to the
+ * annotated handlers. Many requests are served concurrently on one connection.
+ */
+public final class TcpServer {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpServer.class);
+
+    private final TcpServerProperties properties;
+    private final HandlerRegistry handlers;
+    private final PacketCodec codec;
+    private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
+    private final FrameEncoder frameEncoder = new FrameEncoder();
+    private final RequestDispatcher dispatcher;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec) {
+        this.properties = properties;
+        this.handlers = handlers;
+        this.codec = codec;
+        this.dispatcher = new RequestDispatcher(handlers, codec);
+    }
+
+    /** Binds the server; fails with the address when the port is taken or the host is not local. */
+    public synchronized void start() {
+        if (serverChannel != null) {
+            return;
+        }
+        bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", true));
+        workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline()
+                                .addLast("frame-decoder", new FrameDecoder(properties.getMaxFrameLength()))
+                                .addLast("frame-encoder", frameEncoder)
+                                .addLast("dispatcher", dispatcher);
+                    }
+                });
+        InetSocketAddress address = new InetSocketAddress(properties.getHost(), properties.getPort());
+        try {
+            serverChannel = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IllegalStateException("cannot listen on TCP " + properties.getHost() + ":" + properties.getPort()
+                    + " (" + e.getMessage() + "): is the port taken, or is the host not an address of this machine?"
+                    + " Check push.tcp.host / push.tcp.port (or mesh.tcp.*)", e);
+        }
+        log.info("TCP server listening on {} with {} handler(s)", serverChannel.localAddress(), handlers.size());
+    }
+
+    /** The bound port: the configured one, or the one picked when the configured port is 0. */
+    public int port() {
+        Channel channel = serverChannel;
+        if (channel == null) {
+            throw new IllegalStateException("TCP server is not running");
+        }
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public String bindHost() {
+        return properties.getHost();
+    }
+
+    public boolean isRunning() {
+        Channel channel = serverChannel;
+        return channel != null && channel.isActive();
+    }
+
+    /** Connections currently open to this server. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    public int inFlightRequests() {
+        return dispatcher.inFlight();
+    }
+
+    /**
+     * Stops accepting connections, waits up to the shutdown timeout for in-flight requests to be
+     * answered, then closes every connection.
+     */
+    public synchronized void stop() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        awaitInFlight(properties.getShutdownTimeout());
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        serverChannel = null;
+        shutdownGroups();
+        log.info("TCP server stopped");
+    }
+
+    private void awaitInFlight(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (dispatcher.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (dispatcher.inFlight() > 0) {
+            log.warn("closing TCP connections with {} request(s) still in flight after {}", dispatcher.inFlight(), timeout);
+        }
+    }
+
+    private void shutdownGroups() {
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        workerGroup = null;
+        bossGroup = null;
+    }
+}

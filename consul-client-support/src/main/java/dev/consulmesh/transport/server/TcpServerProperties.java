@@ -1,0 +1,81 @@
+package dev.consulmesh.transport.server;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Where a node's TCP server listens and which address it gives to Consul. The library binds these
+ * under {@code mesh.tcp}; a service may bind the same class under its own prefix (push-service uses
+ * {@code push.tcp}) by declaring its own bean.
+ */
+@Validated
+public class TcpServerProperties {
+
+    /** Interface the TCP server binds: 0.0.0.0 for every interface, 127.0.0.1 for this host only. */
+    @NotBlank
+    private String host = "0.0.0.0";
+
+    /** TCP port of the server; 0 picks a free port (the registered port is the bound one). */
+    @Min(0)
+    @Max(65535)
+    private int port = 3001;
+
+    /**
+     * Address registered in Consul, which callers on other servers connect to. Empty: the first
+     * non-loopback IPv4 address of this host.
+     */
+    private String advertisedHost;
+
+    /** Largest frame accepted, in UTF-16 code units of its JSON text; a larger one closes the connection. */
+    @Min(64)
+    private int maxFrameLength = 8 * 1024 * 1024;
+
+    /** How long a graceful stop waits for in-flight requests before closing connections. */
+    @NotNull
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getAdvertisedHost() {
+        return advertisedHost;
+    }
+
+    public void setAdvertisedHost(String advertisedHost) {
+        this.advertisedHost = advertisedHost;
+    }
+
+    public int getMaxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public void setMaxFrameLength(int maxFrameLength) {
+        this.maxFrameLength = maxFrameLength;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+}
