@@ -50,7 +50,8 @@ public class MeshConsulAutoConfiguration {
                                                     TcpServer tcpServer, TcpServerProperties tcpProperties,
                                                     ApplicationContext context, Environment environment) {
         return new RegistrationLifecycle(registrar,
-                new RegistrationFactory(properties, tcpServer, tcpProperties, context, environment));
+                new RegistrationFactory(properties, tcpServer, tcpProperties, context, environment),
+                properties.getDrainPeriod());
     }
 
     @Bean(destroyMethod = "close")

@@ -2,26 +2,36 @@ package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.registration.ConsulRegistrar;
 import dev.consulmesh.registration.ServiceRegistration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+
+import java.time.Duration;
 
 import java.util.function.Supplier;
 
 /**
  * Registers this process in Consul once everything it serves is up, and deregisters it first thing
- * on shutdown, before the servers stop, so callers stop choosing it while it still answers.
+ * on shutdown, before the servers stop; it keeps serving for a drain period so callers stop choosing
+ * it while it still answers.
  */
 final class RegistrationLifecycle implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistrationLifecycle.class);
 
     /** Above the web server's graceful-shutdown phase: start last, stop first. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
 
     private final ConsulRegistrar registrar;
     private final Supplier<ServiceRegistration> registrationFactory;
+    private final Duration drainPeriod;
     private volatile ServiceRegistration registered;
 
-    RegistrationLifecycle(ConsulRegistrar registrar, Supplier<ServiceRegistration> registrationFactory) {
+    RegistrationLifecycle(ConsulRegistrar registrar, Supplier<ServiceRegistration> registrationFactory,
+                          Duration drainPeriod) {
         this.registrar = registrar;
         this.registrationFactory = registrationFactory;
+        this.drainPeriod = drainPeriod;
     }
 
     @Override
@@ -39,6 +49,19 @@ final class RegistrationLifecycle implements SmartLifecycle {
         if (registration != null) {
             registrar.deregister(registration);
             registered = null;
+            drain();
+        }
+    }
+
+    private void drain() {
+        if (drainPeriod.isZero() || drainPeriod.isNegative()) {
+            return;
+        }
+        log.info("deregistered; still serving for {} ms while callers learn of it", drainPeriod.toMillis());
+        try {
+            Thread.sleep(drainPeriod.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

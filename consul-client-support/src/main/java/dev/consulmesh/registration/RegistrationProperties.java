@@ -58,6 +58,13 @@ public class RegistrationProperties {
     @NotNull
     private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
+    /**
+     * How long a process keeps serving after it deregistered on shutdown, so callers that still had it
+     * in their healthy set learn it left before its servers stop.
+     */
+    @NotNull
+    private Duration drainPeriod = Duration.ofSeconds(2);
+
     /** Tags registered with the instance. */
     private List<String> tags = new ArrayList<>();
 
@@ -134,6 +141,14 @@ public class RegistrationProperties {
 
     public void setDeregisterCriticalAfter(Duration deregisterCriticalAfter) {
         this.deregisterCriticalAfter = deregisterCriticalAfter;
+    }
+
+    public Duration getDrainPeriod() {
+        return drainPeriod;
+    }
+
+    public void setDrainPeriod(Duration drainPeriod) {
+        this.drainPeriod = drainPeriod;
     }
 
     public List<String> getTags() {

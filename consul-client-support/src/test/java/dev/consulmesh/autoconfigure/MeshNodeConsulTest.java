@@ -79,6 +79,7 @@ class MeshNodeConsulTest {
                 "mesh.tcp.port=0",
                 "mesh.tcp.advertised-host=127.0.0.1",
                 "mesh.registration.check-interval=500ms",
+                "mesh.registration.drain-period=0s",
                 "mesh.discovery.wait=30s"));
         properties.addAll(List.of(extra));
         return new SpringApplicationBuilder(app).web(WebApplicationType.NONE)

@@ -93,7 +93,7 @@ class HealthyNodesWatcherConsulTest {
                     new ConsulClient(own.host(), own.httpPort()), null, properties)) {
                 assertThat(watcher.firstAnswer().get(10, TimeUnit.SECONDS).nodes()).hasSize(1);
 
-                own.close();
+                own.kill();
 
                 await().atMost(Duration.ofSeconds(15)).until(() -> watcher.consulProblem() != null);
                 assertThat(watcher.current().nodes()).extracting(ServiceNode::instanceId).containsExactly("kept-1");

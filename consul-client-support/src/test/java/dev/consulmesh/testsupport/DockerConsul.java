@@ -38,6 +38,11 @@ public final class DockerConsul implements TestConsul {
     }
 
     @Override
+    public void kill() {
+        container.getDockerClient().killContainerCmd(container.getContainerId()).exec();
+    }
+
+    @Override
     public void close() {
         container.stop();
     }

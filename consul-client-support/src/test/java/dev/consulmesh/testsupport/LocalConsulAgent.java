@@ -110,6 +110,16 @@ public final class LocalConsulAgent implements TestConsul {
     }
 
     @Override
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
     public void close() {
         process.destroy();
         try {

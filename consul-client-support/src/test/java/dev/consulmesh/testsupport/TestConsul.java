@@ -15,6 +15,9 @@ public interface TestConsul extends AutoCloseable {
 
     ConsulHttp http();
 
+    /** Ends the agent abruptly (SIGKILL), as a crash or a lost host would: it neither leaves nor answers. */
+    void kill();
+
     @Override
     void close();
 

@@ -58,7 +58,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
         Optional<HandlerMethod> handler = handlers.requestHandler(request.pattern());
         if (handler.isEmpty()) {
             log.debug("no handler for message pattern {} from {}", request.pattern(), ctx.channel().remoteAddress());
-            ctx.writeAndFlush(codec.write(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
+            // Answered on a later turn of the event loop, like every other answer, so answers keep request order.
+            String reply = codec.write(ResponsePacket.noHandler(request.id(), codec.nodes()));
+            ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(reply, ctx.voidPromise()));
             return;
         }
         HandlerMethod method = handler.get();

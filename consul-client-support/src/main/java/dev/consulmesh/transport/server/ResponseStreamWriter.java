@@ -1,19 +1,23 @@
 package dev.consulmesh.transport.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
 
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
- * Writes a handler's values as response packets, one per value, holding each value back until the
- * next one or the end arrives so that the last packet carries {@code isDisposed}; a stream that ends
- * with no value sends {@code {"isDisposed":true,"id":...}}, an error sends {@code err}.
+ * Writes a handler's values as response packets, one per value, the way Nest does: values are queued
+ * and flushed on the connection's event loop; when the stream ends while values are still queued,
+ * the last of them carries {@code isDisposed}, otherwise a separate {@code {"isDisposed":true,"id":..}}
+ * follows. An error sends {@code err}. When the connection closes, the handler's stream is cancelled.
  */
 final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
@@ -23,7 +27,9 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private final RpcErrors errors;
     private final Consumer<Throwable> unintendedErrorLog;
     private final Runnable onDone;
-    private JsonNode heldBack;
+    private final Queue<ResponsePacket> queue = new ArrayDeque<>();
+    private final ChannelFutureListener cancelOnClose = closed -> dispose();
+    private boolean flushScheduled;
 
     ResponseStreamWriter(Channel channel, JsonNode id, PacketCodec codec, RpcErrors errors,
                          Consumer<Throwable> unintendedErrorLog, Runnable onDone) {
@@ -37,44 +43,64 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
     @Override
     protected void hookOnSubscribe(Subscription subscription) {
+        channel.closeFuture().addListener(cancelOnClose);
         subscription.request(Long.MAX_VALUE);
     }
 
     @Override
     protected void hookOnNext(Object value) {
-        ObjectMapper mapper = codec.mapper();
-        JsonNode node = value instanceof JsonNode json ? json : mapper.valueToTree(value);
-        if (heldBack != null) {
-            send(ResponsePacket.value(id, heldBack, false));
-        }
-        heldBack = node;
+        JsonNode node = value instanceof JsonNode json ? json : codec.mapper().valueToTree(value);
+        enqueue(ResponsePacket.value(id, node, false), false);
     }
 
     @Override
     protected void hookOnComplete() {
-        send(heldBack != null ? ResponsePacket.value(id, heldBack, true) : ResponsePacket.completion(id));
+        enqueue(ResponsePacket.completion(id), true);
     }
 
     @Override
     protected void hookOnError(Throwable error) {
-        if (heldBack != null) {
-            send(ResponsePacket.value(id, heldBack, false));
-        }
         if (!RpcErrors.isIntended(error)) {
             unintendedErrorLog.accept(error);
         }
-        send(ResponsePacket.error(id, errors.toErr(error)));
+        enqueue(ResponsePacket.error(id, errors.toErr(error)), false);
     }
 
     @Override
-    protected void hookFinally(reactor.core.publisher.SignalType type) {
+    protected void hookFinally(SignalType type) {
+        channel.closeFuture().removeListener(cancelOnClose);
         onDone.run();
     }
 
-    private void send(ResponsePacket packet) {
-        heldBack = null;
-        if (channel.isActive()) {
-            channel.writeAndFlush(codec.write(packet), channel.voidPromise());
+    private void enqueue(ResponsePacket packet, boolean completion) {
+        synchronized (queue) {
+            ResponsePacket last = completion ? ((ArrayDeque<ResponsePacket>) queue).peekLast() : null;
+            if (last != null && last.response() != null) {
+                ((ArrayDeque<ResponsePacket>) queue).pollLast();
+                queue.add(ResponsePacket.value(id, last.response(), true));
+            } else {
+                queue.add(packet);
+            }
+            if (flushScheduled) {
+                return;
+            }
+            flushScheduled = true;
         }
+        channel.eventLoop().execute(this::flush);
+    }
+
+    private void flush() {
+        synchronized (queue) {
+            flushScheduled = false;
+            if (!channel.isActive()) {
+                queue.clear();
+                return;
+            }
+            ResponsePacket packet;
+            while ((packet = queue.poll()) != null) {
+                channel.write(codec.write(packet), channel.voidPromise());
+            }
+        }
+        channel.flush();
     }
 }

@@ -59,7 +59,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int hash = in.indexOf(start, start + searchable, (byte) '#');
         if (hash < 0) {
             if (in.readableBytes() > MAX_PREFIX_BYTES) {
-                throw new MalformedFrameException("frame length prefix has no '#' within "
+                throw malformed(in, "frame length prefix has no '#' within "
                         + MAX_PREFIX_BYTES + " bytes: " + printable(in, start, MAX_PREFIX_BYTES));
             }
             return false;
@@ -84,15 +84,24 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             value = value * 10 + (b - '0');
             digits++;
             if (value > maxFrameLength) {
-                throw new MalformedFrameException("frame length " + printable(in, start, end - start)
+                throw malformed(in, "frame length " + printable(in, start, end - start)
                         + " exceeds the maximum of " + maxFrameLength + " characters");
             }
         }
         if (digits == 0) {
-            throw new MalformedFrameException("frame length prefix is not a number: '"
+            throw malformed(in, "frame length prefix is not a number: '"
                     + printable(in, start, end - start) + "'");
         }
         return value;
+    }
+
+    /**
+     * Drops everything buffered, as Nest does: otherwise closing the connection decodes the same bytes
+     * again and reports the error twice.
+     */
+    private static MalformedFrameException malformed(ByteBuf in, String message) {
+        in.skipBytes(in.readableBytes());
+        return new MalformedFrameException(message);
     }
 
     /**

@@ -2,8 +2,10 @@ package dev.consulmesh.transport.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 
@@ -18,9 +20,12 @@ import java.io.UncheckedIOException;
 public final class PacketCodec {
 
     private final ObjectMapper mapper;
+    private final ObjectReader reader;
 
     public PacketCodec(ObjectMapper mapper) {
         this.mapper = mapper;
+        // Like Nest's JSON.parse: the frame must hold one JSON value and nothing after it.
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ObjectMapper mapper() {
@@ -99,11 +104,11 @@ public final class PacketCodec {
 
     private JsonNode parse(String json) {
         try {
-            JsonNode tree = mapper.readTree(json);
-            if (tree == null || tree.isNull() || tree.isMissingNode()) {
-                return mapper.createObjectNode();
+            JsonNode tree = reader.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                throw new MalformedFrameException("frame holds no JSON value: '" + abbreviate(json) + "'");
             }
-            return tree;
+            return tree.isNull() ? mapper.createObjectNode() : tree;
         } catch (JsonProcessingException e) {
             throw new MalformedFrameException("frame is not valid JSON (" + e.getOriginalMessage() + "): "
                     + abbreviate(json), e);

@@ -1,8 +1,10 @@
 package dev.consulmesh.transport.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.math.BigDecimal;
 import java.text.Collator;
@@ -35,11 +37,12 @@ public final class PatternRoute {
     private static final int MAX_KEYS = 20;
     private static final BigDecimal INTEGRAL_TEXT_LIMIT = new BigDecimal("1e21");
 
-    private final ObjectMapper mapper;
+    private final ObjectReader reader;
     private final Collator collator;
 
     public PatternRoute(ObjectMapper mapper) {
-        this.mapper = mapper;
+        // Like JSON.parse, only a text that is one JSON value and nothing after it parses: "1 second" stays a string.
+        this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.collator = Collator.getInstance(Locale.ROOT);
     }
 
@@ -68,7 +71,7 @@ public final class PatternRoute {
 
     private Optional<JsonNode> parseIfJson(String text) {
         try {
-            return Optional.ofNullable(mapper.readTree(text)).filter(node -> !node.isMissingNode());
+            return Optional.ofNullable(reader.readTree(text)).filter(node -> !node.isMissingNode());
         } catch (JsonProcessingException notJson) {
             return Optional.empty();
         }

@@ -1,0 +1,46 @@
+package dev.consulmesh.transport.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+
+/** Adds the {@link MessagePattern} and {@link EventPattern} methods of an object to a registry. */
+public final class AnnotatedHandlers {
+
+    private AnnotatedHandlers() {
+    }
+
+    /** Whether the type declares any handler method. */
+    public static boolean declaresHandlers(Class<?> type) {
+        return !requestMethods(type).isEmpty() || !eventMethods(type).isEmpty();
+    }
+
+    /** Registers every handler method of the bean; returns how many there were. */
+    public static int register(HandlerRegistry registry, Object bean, ObjectMapper mapper) {
+        Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
+        Map<Method, MessagePattern> requests = requestMethods(type);
+        Map<Method, EventPattern> events = eventMethods(type);
+        requests.forEach((method, pattern) -> registry.addRequestHandler(pattern.value(), handler(bean, method, mapper)));
+        events.forEach((method, pattern) -> registry.addEventHandler(pattern.value(), handler(bean, method, mapper)));
+        return requests.size() + events.size();
+    }
+
+    private static Map<Method, MessagePattern> requestMethods(Class<?> type) {
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<MessagePattern>) method ->
+                AnnotatedElementUtils.findMergedAnnotation(method, MessagePattern.class));
+    }
+
+    private static Map<Method, EventPattern> eventMethods(Class<?> type) {
+        return MethodIntrospector.selectMethods(type, (MethodIntrospector.MetadataLookup<EventPattern>) method ->
+                AnnotatedElementUtils.findMergedAnnotation(method, EventPattern.class));
+    }
+
+    private static HandlerMethod handler(Object bean, Method method, ObjectMapper mapper) {
+        return new HandlerMethod(bean, AopUtils.selectInvocableMethod(method, bean.getClass()), mapper);
+    }
+}
