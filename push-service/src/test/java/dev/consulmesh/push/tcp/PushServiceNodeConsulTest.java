@@ -57,7 +57,8 @@ class PushServiceNodeConsulTest {
                 "--push.tcp.advertised-host=127.0.0.1",
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
-                "--mesh.registration.check-interval=500ms");
+                "--mesh.registration.check-interval=500ms",
+                "--mesh.registration.drain-period=0s");
         group = new NioEventLoopGroup(1);
         client = new TcpClient("127.0.0.1", node.getBean(TcpServer.class).port(), TcpClientOptions.defaults(), group,
                 new PacketCodec(JSON));

@@ -1,0 +1,72 @@
+package dev.consulmesh.gateway.news;
+
+import dev.consulmesh.balancing.NoHealthyNodeException;
+import dev.consulmesh.transport.client.RemoteErrorException;
+import dev.consulmesh.transport.client.RequestTimeoutException;
+import dev.consulmesh.transport.client.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every failure as a JSON error a caller can act on, never a stack trace: 400 for a bad parameter,
+ * 503 when the service has no healthy node, 504 when the node does not answer in time, 502 when it
+ * fails otherwise.
+ */
+@RestControllerAdvice
+public class GatewayErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
+
+    @ExceptionHandler(BadRequestException.class)
+    ResponseEntity<Map<String, Object>> badRequest(BadRequestException e) {
+        return error(HttpStatus.BAD_REQUEST, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(NoHealthyNodeException.class)
+    ResponseEntity<Map<String, Object>> noHealthyNode(NoHealthyNodeException e) {
+        return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), e.service());
+    }
+
+    @ExceptionHandler(RequestTimeoutException.class)
+    ResponseEntity<Map<String, Object>> timeout(RequestTimeoutException e) {
+        log.warn("{}", e.getMessage());
+        return error(HttpStatus.GATEWAY_TIMEOUT, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(RemoteErrorException.class)
+    ResponseEntity<Map<String, Object>> remoteError(RemoteErrorException e) {
+        log.warn("{}", e.getMessage());
+        return error(HttpStatus.BAD_GATEWAY, "the news node " + e.node() + " answered with an error: " + e.remoteMessage(), null);
+    }
+
+    @ExceptionHandler(TransportException.class)
+    ResponseEntity<Map<String, Object>> transport(TransportException e) {
+        log.warn("{}", e.getMessage());
+        return error(HttpStatus.BAD_GATEWAY, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+        log.error("unexpected failure of a request", e);
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null);
+    }
+
+    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message, String service) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status.value());
+        body.put("error", status.getReasonPhrase());
+        body.put("message", message);
+        if (service != null) {
+            body.put("service", service);
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.consulmesh.gateway.news;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.consulmesh.balancing.MeshClient;
+import dev.consulmesh.balancing.NodeReply;
+import dev.consulmesh.transport.client.RemoteErrorException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+
+/**
+ * {@code GET /fetchLatestNews}: one page of news from whichever push-service node the mesh picks,
+ * with the cursor of the next page. Nothing here blocks: the request holds no thread while the node
+ * answers.
+ */
+@RestController
+public class NewsController {
+
+    /** Header naming the instance id of the node that answered. */
+    public static final String NODE_HEADER = "X-Push-Node";
+
+    private final MeshClient mesh;
+    private final GatewayNewsProperties properties;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public NewsController(MeshClient mesh, GatewayNewsProperties properties, ObjectMapper mapper, Clock clock) {
+        this.mesh = mesh;
+        this.properties = properties;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Mono<ResponseEntity<ObjectNode>> fetchLatestNews(@RequestParam MultiValueMap<String, String> query) {
+        NewsPageRequest page = NewsPageRequest.from(query, clock.millis(), properties.getDefaultLimit());
+        // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
+        int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
+        ObjectNode data = mapper.createObjectNode().put("latestTime", page.latestTime()).put("limit", asked);
+        if (page.beforeId() != null) {
+            data.put("beforeId", page.beforeId());
+        }
+        return mesh.send(properties.getService(), properties.getPattern(), data)
+                .map(reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
+    }
+
+    private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
+        JsonNode items = reply.value();
+        if (items == null || !items.isArray()) {
+            throw new RemoteErrorException(reply.node().address(), mapper.getNodeFactory().textNode(
+                    "expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType())), false);
+        }
+        ArrayNode pageItems = mapper.createArrayNode();
+        for (int i = 0; i < Math.min(items.size(), page.limit()); i++) {
+            pageItems.add(items.get(i));
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.set("items", pageItems);
+        boolean more = items.size() > page.limit() || (asked == page.limit() && items.size() == page.limit());
+        if (more && !pageItems.isEmpty()) {
+            JsonNode last = pageItems.get(pageItems.size() - 1);
+            body.putObject("next").put("latestTime", last.path("publishedAt").asLong()).put("beforeId", last.path("id").asText());
+        }
+        return body;
+    }
+}

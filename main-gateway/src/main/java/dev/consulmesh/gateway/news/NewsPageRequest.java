@@ -1,0 +1,63 @@
+package dev.consulmesh.gateway.news;
+
+import org.springframework.util.MultiValueMap;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The query of {@code GET /fetchLatestNews}: the cursor (items published before {@code latestTime},
+ * or at it with an id below {@code beforeId}) and the page size.
+ */
+public record NewsPageRequest(long latestTime, String beforeId, int limit) {
+
+    public static final int MAX_LIMIT = 100;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern DIGITS = Pattern.compile("\\d{1,16}");
+
+    /** Reads and checks the query parameters; every problem names the parameter. */
+    public static NewsPageRequest from(MultiValueMap<String, String> query, long now, int defaultLimit) {
+        String latestTime = single(query, "latestTime");
+        String beforeId = single(query, "beforeId");
+        String limit = single(query, "limit");
+        long time = latestTime == null ? now : parseLatestTime(latestTime);
+        if (beforeId != null && !ID.matcher(beforeId).matches()) {
+            throw new BadRequestException("beforeId must be an item id (1 to 64 letters, digits, '-' or '_'), got '"
+                    + abbreviate(beforeId) + "'");
+        }
+        if (beforeId != null && latestTime == null) {
+            throw new BadRequestException("beforeId needs latestTime: pass the publishedAt of the item it names");
+        }
+        return new NewsPageRequest(time, beforeId, limit == null ? defaultLimit : parseLimit(limit));
+    }
+
+    private static String single(MultiValueMap<String, String> query, String name) {
+        List<String> values = query.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new BadRequestException(name + " must be given once, got it " + values.size() + " times");
+        }
+        return values.get(0);
+    }
+
+    private static long parseLatestTime(String text) {
+        if (!DIGITS.matcher(text).matches()) {
+            throw new BadRequestException("latestTime must be a non-negative integer (epoch milliseconds), got '"
+                    + abbreviate(text) + "'");
+        }
+        return Long.parseLong(text);
+    }
+
+    private static int parseLimit(String text) {
+        if (!text.matches("\\d{1,3}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_LIMIT) {
+            throw new BadRequestException("limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+}
