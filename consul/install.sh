@@ -36,6 +36,14 @@ build_from_go_source() {
   log "building Consul $CONSUL_VERSION from its Go module source with $(go version) (once; takes a few minutes)"
   src=$(go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -d "$src" ] || { log "go mod download $module gave no source folder"; return 1; }
+  local needed have
+  needed=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$src/go.mod")
+  have=$(go env GOVERSION | sed 's/^go//')
+  if [ "$(printf '%s\n%s\n' "$needed" "$have" | sort -V | head -n 1)" != "$needed" ]; then
+    log "Consul $CONSUL_VERSION needs Go $needed or later; this machine has Go $have."
+    log "Options: install Go $needed+, set CONSUL_BINARY to a consul binary, or put consul on PATH."
+    return 1
+  fi
   cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
   cd "$work/src"
   # The replace lines point into nested modules (api, sdk, ...) that the module download does not

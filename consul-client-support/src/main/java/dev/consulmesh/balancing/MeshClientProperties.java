@@ -3,6 +3,7 @@ package dev.consulmesh.balancing;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -15,10 +16,12 @@ public class MeshClientProperties {
 
     /** How long to wait for a TCP connection to a node. */
     @NotNull
+    @DurationMin(millis = 1)
     private Duration connectTimeout = Duration.ofSeconds(2);
 
     /** How long a request waits for its answer before it fails with a timeout. */
     @NotNull
+    @DurationMin(millis = 1)
     private Duration requestTimeout = Duration.ofSeconds(5);
 
     /** Largest answer frame accepted, in UTF-16 code units of its JSON text. */

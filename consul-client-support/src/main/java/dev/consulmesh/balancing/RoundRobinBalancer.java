@@ -8,13 +8,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Takes the healthy nodes in turn; the default strategy. */
 public final class RoundRobinBalancer implements LoadBalancer {
 
-    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger next;
+
+    public RoundRobinBalancer() {
+        this(0);
+    }
+
+    /** Starts the turn at a given count (tests start it near the int overflow). */
+    RoundRobinBalancer(int start) {
+        this.next = new AtomicInteger(start);
+    }
 
     @Override
     public ServiceNode choose(List<ServiceNode> nodes) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("no node to choose from");
         }
-        return nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
+        // Wraps to 0 rather than overflowing: MAX_VALUE and MIN_VALUE would pick the same node twice.
+        int turn = next.getAndUpdate(count -> count == Integer.MAX_VALUE ? 0 : count + 1);
+        return nodes.get(turn % nodes.size());
     }
 }

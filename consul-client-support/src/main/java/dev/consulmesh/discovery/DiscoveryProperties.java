@@ -1,6 +1,8 @@
 package dev.consulmesh.discovery;
 
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -16,18 +18,23 @@ public class DiscoveryProperties {
      * Changes arrive as soon as they happen whatever this is; it only bounds an idle query.
      */
     @NotNull
+    @DurationMin(seconds = 1)
+    @DurationMax(minutes = 10)
     private Duration wait = Duration.ofSeconds(30);
 
     /** How long a call made before the first answer from Consul waits for it. */
     @NotNull
+    @DurationMin(millis = 1)
     private Duration firstAnswerTimeout = Duration.ofSeconds(5);
 
     /** First pause after a failed query; it doubles on each further failure up to max-backoff. */
     @NotNull
+    @DurationMin(millis = 1)
     private Duration initialBackoff = Duration.ofMillis(200);
 
     /** Longest pause between attempts while Consul cannot be reached. */
     @NotNull
+    @DurationMin(millis = 1)
     private Duration maxBackoff = Duration.ofSeconds(10);
 
     public Duration getWait() {

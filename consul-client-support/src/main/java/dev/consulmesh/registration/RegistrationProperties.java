@@ -1,6 +1,7 @@
 package dev.consulmesh.registration;
 
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -45,10 +46,12 @@ public class RegistrationProperties {
 
     /** How often Consul runs the health check. */
     @NotNull
+    @DurationMin(millis = 100)
     private Duration checkInterval = Duration.ofSeconds(5);
 
     /** How long one run of the health check may take. */
     @NotNull
+    @DurationMin(millis = 100)
     private Duration checkTimeout = Duration.ofSeconds(2);
 
     /**
@@ -56,6 +59,7 @@ public class RegistrationProperties {
      * itself). Consul's minimum is 1 minute; its reaper runs every 30 seconds.
      */
     @NotNull
+    @DurationMin(minutes = 1)
     private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
     /**
@@ -63,6 +67,7 @@ public class RegistrationProperties {
      * in their healthy set learn it left before its servers stop.
      */
     @NotNull
+    @DurationMin(millis = 0)
     private Duration drainPeriod = Duration.ofSeconds(2);
 
     /** Tags registered with the instance. */

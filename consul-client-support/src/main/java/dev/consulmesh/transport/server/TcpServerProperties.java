@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -37,6 +38,7 @@ public class TcpServerProperties {
 
     /** How long a graceful stop waits for in-flight requests before closing connections. */
     @NotNull
+    @DurationMin(millis = 0)
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
     public String getHost() {

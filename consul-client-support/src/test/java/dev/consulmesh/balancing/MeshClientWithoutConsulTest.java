@@ -1,0 +1,33 @@
+package dev.consulmesh.balancing;
+
+import com.ecwid.consul.v1.ConsulClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.discovery.DiscoveryProperties;
+import dev.consulmesh.discovery.ServiceDiscovery;
+import dev.consulmesh.testsupport.FreePorts;
+import dev.consulmesh.transport.client.TcpClientOptions;
+import dev.consulmesh.transport.wire.PacketCodec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A call made while Consul cannot be reached and no healthy set is known yet. */
+class MeshClientWithoutConsulTest {
+
+    @Test
+    void failsWithNoHealthyNodeSayingConsulHasNotAnswered() {
+        DiscoveryProperties properties = new DiscoveryProperties();
+        properties.setFirstAnswerTimeout(Duration.ofMillis(500));
+        ObjectMapper mapper = new ObjectMapper();
+        try (ServiceDiscovery discovery = new ServiceDiscovery(new ConsulClient("127.0.0.1", FreePorts.next()), null, properties);
+             MeshClient mesh = new MeshClient(discovery, new NodeClients(TcpClientOptions.defaults(), new PacketCodec(mapper)),
+                     mapper, RoundRobinBalancer::new)) {
+            assertThatThrownBy(() -> mesh.send("news", "fetchLatestNews", 0).block(Duration.ofSeconds(10)))
+                    .isInstanceOf(NoHealthyNodeException.class)
+                    .hasMessageContaining("no healthy instance of service 'news'")
+                    .hasMessageContaining("Consul has not answered within 500 ms");
+        }
+    }
+}
