@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * Defaults for Spring Cloud Consul when the mesh is on the classpath, with the lowest precedence so any
  * setting of the application wins: the mesh registers this process itself (with a TCP check for a
- * node), so Spring Cloud Consul's own auto-registration and its catalog polling are off.
+ * node) and discovers with its own blocking queries, so Spring Cloud Consul's auto-registration, its
+ * catalog polling and Spring Cloud's DiscoveryClient (with the health indicators that query Consul on
+ * every health check) are off.
  */
 public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -20,6 +22,7 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
                 "spring.cloud.consul.discovery.register", "false",
-                "spring.cloud.consul.discovery.catalog-services-watch.enabled", "false")));
+                "spring.cloud.consul.discovery.catalog-services-watch.enabled", "false",
+                "spring.cloud.discovery.enabled", "false")));
     }
 }

@@ -9,8 +9,8 @@ import dev.consulmesh.transport.wire.PatternRoute;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.boot.actuate.health.ReactiveHealthContributorRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -55,14 +55,10 @@ public class MeshTransportAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
-    @ConditionalOnMissingBean(name = "tcpServerHealthIndicator")
-    HealthIndicator tcpServerHealthIndicator(TcpServer server, HandlerRegistry handlers) {
-        return new TcpServerHealthIndicator(server, handlers);
-    }
-
-    @Bean
-    TcpServerLifecycle meshTcpServerLifecycle(TcpServer server, HandlerRegistry handlers) {
-        return new TcpServerLifecycle(server, handlers);
+    TcpServerLifecycle meshTcpServerLifecycle(TcpServer server, HandlerRegistry handlers,
+                                              ObjectProvider<HealthContributorRegistry> health,
+                                              ObjectProvider<ReactiveHealthContributorRegistry> reactiveHealth) {
+        return new TcpServerLifecycle(server, handlers, started -> TcpServerHealthIndicator.register(
+                started, health.getIfAvailable(), reactiveHealth.getIfAvailable()));
     }
 }

@@ -1,20 +1,36 @@
 package dev.consulmesh.autoconfigure;
 
-import dev.consulmesh.transport.server.HandlerRegistry;
 import dev.consulmesh.transport.server.TcpServer;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
+import org.springframework.boot.actuate.health.ReactiveHealthContributor;
+import org.springframework.boot.actuate.health.ReactiveHealthContributorRegistry;
 
-/** UP while the TCP server listens (with its port and connections), DOWN when it should but does not. */
+/** UP while the TCP server listens (with its port and connections), DOWN once it stopped. */
 final class TcpServerHealthIndicator extends AbstractHealthIndicator {
 
-    private final TcpServer server;
-    private final HandlerRegistry handlers;
+    static final String NAME = "tcpServer";
 
-    TcpServerHealthIndicator(TcpServer server, HandlerRegistry handlers) {
+    private final TcpServer server;
+
+    /**
+     * Adds the indicator of a running server to actuator's health (the servlet or the reactive
+     * registry, whichever the application has). A process without handlers runs no server and shows none.
+     */
+    static void register(TcpServer server, HealthContributorRegistry health, ReactiveHealthContributorRegistry reactive) {
+        TcpServerHealthIndicator indicator = new TcpServerHealthIndicator(server);
+        if (health != null && health.getContributor(NAME) == null) {
+            health.registerContributor(NAME, indicator);
+        }
+        if (reactive != null && reactive.getContributor(NAME) == null) {
+            reactive.registerContributor(NAME, ReactiveHealthContributor.adapt(indicator));
+        }
+    }
+
+    TcpServerHealthIndicator(TcpServer server) {
         super("TCP server health check failed");
         this.server = server;
-        this.handlers = handlers;
     }
 
     @Override
@@ -22,10 +38,7 @@ final class TcpServerHealthIndicator extends AbstractHealthIndicator {
         if (server.isRunning()) {
             builder.up().withDetail("host", server.bindHost()).withDetail("port", server.port())
                     .withDetail("connections", server.openConnections())
-                    .withDetail("inFlightRequests", server.inFlightRequests())
-                    .withDetail("handlers", handlers.size());
-        } else if (handlers.isEmpty()) {
-            builder.unknown().withDetail("reason", "no TCP handlers, so no TCP server");
+                    .withDetail("inFlightRequests", server.inFlightRequests());
         } else {
             builder.down().withDetail("reason", "the TCP server is not listening");
         }

@@ -11,6 +11,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +52,14 @@ public class GatewayErrors {
     ResponseEntity<Map<String, Object>> transport(TransportException e) {
         log.warn("{}", e.getMessage());
         return error(HttpStatus.BAD_GATEWAY, e.getMessage(), null);
+    }
+
+    /** Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. */
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<Map<String, Object>> responseStatus(ResponseStatusException e) {
+        HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
+        String reason = e.getReason() != null ? e.getReason() : status != null ? status.getReasonPhrase() : "error";
+        return error(status != null ? status : HttpStatus.INTERNAL_SERVER_ERROR, reason, null);
     }
 
     @ExceptionHandler(Exception.class)

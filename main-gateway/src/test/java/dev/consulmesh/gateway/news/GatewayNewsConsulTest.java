@@ -134,6 +134,16 @@ class GatewayNewsConsulTest {
     }
 
     @Test
+    void unknownPathsAndEndpointsNotExposedGet404AsJson() throws Exception {
+        for (String path : List.of("/nope", "/actuator/metrics", "/actuator/env")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.body()).doesNotContain("Exception", "at org.");
+        }
+    }
+
+    @Test
     void aNodeThatDoesNotAnswerInTimeGets504() throws Exception {
         HttpResponse<String> response = get("?latestTime=" + FakeNewsNode.NEVER_ANSWER);
         assertThat(response.statusCode()).isEqualTo(504);

@@ -3,15 +3,15 @@
 # the gateway, all on loopback. Builds what it needs on first use, waits until every part passes its
 # Consul health check, then prints the URLs. The processes keep running in the background.
 #
-#   ./run-local.sh          start (or say what is already running)
-#   ./run-local.sh stop     stop everything this script started (SIGTERM, graceful)
-#   ./run-local.sh status   show what runs
+#   deploy/run-local.sh          start (or say what is already running)
+#   deploy/run-local.sh stop     stop everything this script started (SIGTERM, graceful)
+#   deploy/run-local.sh status   show what runs
 #
 # Settings (environment): MESH_HOST (127.0.0.1), CONSUL_HTTP_PORT (8500), GATEWAY_PORT (3000),
 # PUSH_TCP_PORTS ("3001 3002"), PUSH_HTTP_PORTS ("8081 8082"), CONSUL_INTERNAL_PORTS ("18300 18301 18302"),
 # JAVA_OPTS (-Xmx256m).
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/.."
 
 HOST="${MESH_HOST:-127.0.0.1}"
 CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
@@ -82,7 +82,7 @@ wait_for() { # description, seconds, command...
 
 start_all() {
   if [ -n "$(running_pids)" ]; then
-    say "already running:"; running_pids; say "stop it with ./run-local.sh stop"; exit 0
+    say "already running:"; running_pids; say "stop it with deploy/run-local.sh stop"; exit 0
   fi
   rm -f "$PID_FILE"
   command -v java >/dev/null || fail "java is not installed (Java 17 or later is needed)"
@@ -134,7 +134,7 @@ The mesh is running:
   Consul UI                  http://$HOST:$CONSUL_HTTP_PORT/ui/dc1/services
   gateway health             http://$HOST:$GATEWAY_PORT/actuator/health
   logs                       $LOG_DIR/
-Stop it with: ./run-local.sh stop
+Stop it with: deploy/run-local.sh stop
 MSG
 }
 
