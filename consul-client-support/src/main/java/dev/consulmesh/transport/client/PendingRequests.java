@@ -1,18 +1,16 @@
 package dev.consulmesh.transport.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.consulmesh.transport.wire.MalformedFrameException;
+import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.FluxSink;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -102,15 +100,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (reason instanceof MalformedFrameException) {
-            log.warn("closing connection to {}: {}", node, reason.getMessage());
-        } else if (reason instanceof IOException) {
-            log.debug("connection to {} failed: {}", node, reason.toString());
-        } else {
-            log.warn("closing connection to {} after an unexpected error", node, reason);
-        }
-        ctx.close();
+        ConnectionFailures.logAndClose(ctx, cause, log, "to " + node);
     }
 
     private static final class Pending {

@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.server;
 
+import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.EventPacket;
-import dev.consulmesh.transport.wire.MalformedFrameException;
 import dev.consulmesh.transport.wire.Packet;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.RequestPacket;
@@ -9,11 +9,9 @@ import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DecoderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,14 +83,6 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (reason instanceof MalformedFrameException) {
-            log.warn("closing connection from {}: {}", ctx.channel().remoteAddress(), reason.getMessage());
-        } else if (reason instanceof IOException) {
-            log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), reason.toString());
-        } else {
-            log.warn("closing connection from {} after an unexpected error", ctx.channel().remoteAddress(), reason);
-        }
-        ctx.close();
+        ConnectionFailures.logAndClose(ctx, cause, log, "from " + ctx.channel().remoteAddress());
     }
 }

@@ -10,7 +10,6 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.SignalType;
 
 import java.util.ArrayDeque;
-import java.util.Queue;
 import java.util.function.Consumer;
 
 /**
@@ -27,7 +26,7 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private final RpcErrors errors;
     private final Consumer<Throwable> unintendedErrorLog;
     private final Runnable onDone;
-    private final Queue<ResponsePacket> queue = new ArrayDeque<>();
+    private final ArrayDeque<ResponsePacket> queue = new ArrayDeque<>();
     private final ChannelFutureListener cancelOnClose = closed -> dispose();
     private boolean flushScheduled;
 
@@ -74,9 +73,9 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
     private void enqueue(ResponsePacket packet, boolean completion) {
         synchronized (queue) {
-            ResponsePacket last = completion ? ((ArrayDeque<ResponsePacket>) queue).peekLast() : null;
+            ResponsePacket last = completion ? queue.peekLast() : null;
             if (last != null && last.response() != null) {
-                ((ArrayDeque<ResponsePacket>) queue).pollLast();
+                queue.pollLast();
                 queue.add(ResponsePacket.value(id, last.response(), true));
             } else {
                 queue.add(packet);

@@ -1,0 +1,30 @@
+package dev.consulmesh.transport.wire;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import org.slf4j.Logger;
+
+import java.io.IOException;
+
+/**
+ * What a server or client connection does when its pipeline fails: one log line naming the peer
+ * (a warning for bad frames and surprises, debug for a peer that reset or went away), then close it.
+ */
+public final class ConnectionFailures {
+
+    private ConnectionFailures() {
+    }
+
+    /** @param peer how to name the other side in the log, e.g. "from 10.0.0.5:51234" or "to 10.0.0.7:3001" */
+    public static void logAndClose(ChannelHandlerContext ctx, Throwable cause, Logger log, String peer) {
+        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (reason instanceof MalformedFrameException) {
+            log.warn("closing connection {}: {}", peer, reason.getMessage());
+        } else if (reason instanceof IOException) {
+            log.debug("connection {} failed: {}", peer, reason.toString());
+        } else {
+            log.warn("closing connection {} after an unexpected error", peer, reason);
+        }
+        ctx.close();
+    }
+}
