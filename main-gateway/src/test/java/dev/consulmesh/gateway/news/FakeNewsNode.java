@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.server.RpcException;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A push-service stand-in for gateway tests, whose behaviour the request's latestTime selects:
- * {@link #NEVER_ANSWER} never answers, {@link #FAIL} answers with an RPC error, {@link #SLOW} answers
- * after a second, anything else at once with at most {@link #ITEMS} items before latestTime.
+ * {@link #NEVER_ANSWER} never answers, {@link #FAIL} answers with an RPC error, {@link #SLOW} holds its
+ * answer until {@link #SLOW_RELEASE_AT} slow requests are in flight at once (or 2.5 s passed), anything
+ * else answers at once with at most {@link #ITEMS} items before latestTime.
  */
 public class FakeNewsNode {
 
@@ -23,9 +25,11 @@ public class FakeNewsNode {
     public static final long FAIL = 2;
     public static final long SLOW = 3_000_000;
     public static final int ITEMS = 5;
+    public static final int SLOW_RELEASE_AT = 100;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Sinks.Empty<Void> slowReleased = Sinks.empty();
 
     @MessagePattern("fetchLatestNews")
     public Mono<List<Map<String, Object>>> fetchLatestNews(JsonNode data) {
@@ -41,8 +45,11 @@ public class FakeNewsNode {
         if (latestTime != SLOW) {
             return Mono.just(items);
         }
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        return Mono.delay(Duration.ofSeconds(1)).map(tick -> items).doFinally(signal -> inFlight.decrementAndGet());
+        if (maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max) >= SLOW_RELEASE_AT) {
+            slowReleased.tryEmitEmpty();
+        }
+        return slowReleased.asMono().timeout(Duration.ofMillis(2500), Mono.empty())
+                .thenReturn(items).doFinally(signal -> inFlight.decrementAndGet());
     }
 
     private static List<Map<String, Object>> items(long latestTime, int count) {
