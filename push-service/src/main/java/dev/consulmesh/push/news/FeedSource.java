@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -162,6 +163,10 @@ public final class FeedSource {
             throw new FeedLoadException("Interrupted while fetching news feed " + location, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                // The client's own timeout and the deadline above race; both mean the same to the operator.
+                throw new FeedLoadException("News feed " + location + " did not answer within " + requestTimeout, cause);
+            }
             throw new FeedLoadException("Could not fetch news feed " + location + ": " + describe(cause), cause);
         }
         int status = response.statusCode();

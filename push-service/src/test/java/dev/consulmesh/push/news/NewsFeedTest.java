@@ -158,14 +158,21 @@ class NewsFeedTest {
             results.add(callers.submit(feed::refresh));
             assertThat(firstRequestArrived.await(5, TimeUnit.SECONDS)).isTrue();
             CountDownLatch lateCallersStarted = new CountDownLatch(3);
+            List<Thread> lateCallers = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int i = 0; i < 3; i++) {
                 results.add(callers.submit(() -> {
+                    lateCallers.add(Thread.currentThread());
                     lateCallersStarted.countDown();
                     return feed.refresh();
                 }));
             }
             assertThat(lateCallersStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(200); // from started to inside refresh() is a few instructions; the first load still waits
+            // Release the first load only once every late caller is parked inside refresh(), waiting for it.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (lateCallers.stream().anyMatch(t -> t.getState() == Thread.State.RUNNABLE) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(lateCallers).allMatch(t -> t.getState() != Thread.State.RUNNABLE);
             release.countDown();
 
             for (Future<FeedStatus> result : results) {
