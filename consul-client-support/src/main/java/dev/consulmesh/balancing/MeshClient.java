@@ -24,7 +24,7 @@ public final class MeshClient implements AutoCloseable {
     private final NodeClients clients;
     private final ObjectMapper mapper;
     private final Supplier<LoadBalancer> balancers;
-    private final Map<String, LoadBalancer> balancerByService = new ConcurrentHashMap<>();
+    private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
     public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, Supplier<LoadBalancer> balancers) {
         this.discovery = discovery;
@@ -55,24 +55,26 @@ public final class MeshClient implements AutoCloseable {
     }
 
     private Mono<ServiceNode> chooseNode(String service) {
-        HealthyNodesWatcher watcher = watcher(service);
-        HealthyNodes known = watcher.current();
-        Mono<HealthyNodes> healthy = known != null ? Mono.just(known) : awaitFirstAnswer(watcher);
+        ServiceRoute route = routes.computeIfAbsent(service, this::newRoute);
+        HealthyNodes known = route.watcher().current();
+        Mono<HealthyNodes> healthy = known != null ? Mono.just(known) : awaitFirstAnswer(route.watcher());
         return healthy.map(nodes -> {
             if (nodes.isEmpty()) {
                 throw new NoHealthyNodeException(service, "Consul lists no passing instance");
             }
-            return balancerByService.computeIfAbsent(service, s -> balancers.get()).choose(nodes.nodes());
+            return route.balancer().choose(nodes.nodes());
         });
     }
 
-    private HealthyNodesWatcher watcher(String service) {
+    /** First call to a service: start watching it, and retire clients of nodes that leave it. */
+    private ServiceRoute newRoute(String service) {
         HealthyNodesWatcher watcher = discovery.watch(service);
-        balancerByService.computeIfAbsent(service, s -> {
-            watcher.onChange(clients::retainOnly);
-            return balancers.get();
-        });
-        return watcher;
+        watcher.onChange(clients::retainOnly);
+        return new ServiceRoute(watcher, balancers.get());
+    }
+
+    /** What every call to one service needs, found with one lookup. */
+    private record ServiceRoute(HealthyNodesWatcher watcher, LoadBalancer balancer) {
     }
 
     private Mono<HealthyNodes> awaitFirstAnswer(HealthyNodesWatcher watcher) {

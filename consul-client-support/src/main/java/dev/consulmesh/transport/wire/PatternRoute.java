@@ -70,11 +70,25 @@ public final class PatternRoute {
     }
 
     private Optional<JsonNode> parseIfJson(String text) {
+        if (!mayBeJson(text)) {
+            return Optional.empty(); // the common case, a plain name: no parse, no exception per request
+        }
         try {
             return Optional.ofNullable(reader.readTree(text)).filter(node -> !node.isMissingNode());
         } catch (JsonProcessingException notJson) {
             return Optional.empty();
         }
+    }
+
+    /** Whether the text can start a JSON value: an object, array, string, number, true, false or null. */
+    private static boolean mayBeJson(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) {
+            return false;
+        }
+        char first = trimmed.charAt(0);
+        return first == '{' || first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9')
+                || trimmed.equals("true") || trimmed.equals("false") || trimmed.equals("null");
     }
 
     /** Returns null for values Nest leaves as non-strings (booleans, null) at the top level. */
