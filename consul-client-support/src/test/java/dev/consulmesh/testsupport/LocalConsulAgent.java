@@ -33,9 +33,10 @@ public final class LocalConsulAgent implements TestConsul {
 
     /** Starts a dev agent with extra command-line arguments. */
     public static LocalConsulAgent start(List<String> extraArgs) {
-        int http = FreePorts.next();
+        int[] free = FreePorts.next(4);
+        int http = free[0];
         String ports = "ports { http = %d, dns = -1, grpc = -1, grpc_tls = -1, serf_lan = %d, serf_wan = %d, server = %d }"
-                .formatted(http, FreePorts.next(), FreePorts.next(), FreePorts.next());
+                .formatted(http, free[1], free[2], free[3]);
         List<String> command = new ArrayList<>(List.of(ConsulBinary.path().toString(), "agent", "-dev",
                 "-bind", "127.0.0.1", "-client", "127.0.0.1", "-node", "test-" + http, "-hcl", ports,
                 "-log-level", "warn"));

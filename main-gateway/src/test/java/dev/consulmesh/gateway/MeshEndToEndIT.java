@@ -50,11 +50,11 @@ class MeshEndToEndIT {
         return ProjectPaths.root().resolve(module + "/target/" + module + ".jar");
     }
 
-    private JavaProcess pushService(TestConsul consul, String name, int tcpPort) {
+    private JavaProcess pushService(TestConsul consul, String name, int tcpPort, int httpPort) {
         return started(JavaProcess.start(name, jar("push-service"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
-                "--server.port=" + FreePorts.next(),
+                "--server.port=" + httpPort,
                 "--push.tcp.port=" + tcpPort,
                 "--push.tcp.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s")));
@@ -63,11 +63,12 @@ class MeshEndToEndIT {
     @Test
     void twoNodesServeThroughTheGatewayAndOneStoppedWithSigtermLeavesWithoutFailedCalls() throws Exception {
         TestConsul consul = started(LocalConsulAgent.start());
-        int tcpA = FreePorts.next();
-        int tcpB = FreePorts.next();
-        int gatewayPort = FreePorts.next();
-        JavaProcess nodeA = pushService(consul, "push-a", tcpA);
-        JavaProcess nodeB = pushService(consul, "push-b", tcpB);
+        int[] ports = FreePorts.next(5);
+        int tcpA = ports[0];
+        int tcpB = ports[1];
+        int gatewayPort = ports[2];
+        JavaProcess nodeA = pushService(consul, "push-a", tcpA, ports[3]);
+        JavaProcess nodeB = pushService(consul, "push-b", tcpB, ports[4]);
         JavaProcess gateway = started(JavaProcess.start("gateway", jar("main-gateway"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
