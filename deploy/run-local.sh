@@ -60,7 +60,8 @@ start_process() { # name, log file, command...
 
 passing_at_least() { # service, count
   local n
-  n=$(curl -fsS "http://$HOST:$CONSUL_HTTP_PORT/v1/health/service/$1?passing" 2>/dev/null | grep -o '"ServiceID"' | wc -l) || return 1
+  # Count the "Service" objects, one per instance: checks carry a ServiceID too. Consul pretty-prints for curl.
+  n=$(curl -fsS "http://$HOST:$CONSUL_HTTP_PORT/v1/health/service/$1?passing" 2>/dev/null | grep -o '"Service": *{' | wc -l) || return 1
   [ "$n" -ge "$2" ]
 }
 
