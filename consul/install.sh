@@ -81,5 +81,6 @@ else
 fi
 
 works "$CACHED" || { log "the binary at $CACHED does not run"; exit 1; }
-log "cached $("$CACHED" version | head -n 1) at $CACHED"
+version_text=$("$CACHED" version)
+log "cached ${version_text%%$'\n'*} at $CACHED"
 echo "$CACHED"
