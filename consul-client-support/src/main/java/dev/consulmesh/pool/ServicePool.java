@@ -111,8 +111,8 @@ public final class ServicePool implements AutoCloseable {
     }
 
     /**
-     * The nodes a call may use next, minus those it already tried: the nodes in rotation, or in panic
-     * mode the least-bad of all listed nodes. Empty when none is left.
+     * The nodes a call may use next, minus those it already tried: the nodes in rotation; in panic mode
+     * every listed node, or the least-bad of them when none is in rotation. Empty when none is left.
      */
     public List<PooledNode> candidates(Collection<PooledNode> tried) {
         List<PooledNode> listed = rotation;
@@ -137,7 +137,8 @@ public final class ServicePool implements AutoCloseable {
                 untried.add(node);
             }
         }
-        return inPanic ? leastBad(untried) : untried;
+        // Below the panic threshold every listed node shares the load; with none left, the least-bad ones do.
+        return inPanic && healthy.isEmpty() ? leastBad(untried) : untried;
     }
 
     private static List<PooledNode> leastBad(List<PooledNode> nodes) {
