@@ -11,7 +11,7 @@ import java.util.Map;
  * Defaults for Spring Cloud Consul when the mesh is on the classpath, with the lowest precedence so any
  * setting of the application wins: the mesh registers this process itself (with a TCP check for a
  * node) and discovers with its own blocking queries, so Spring Cloud Consul's auto-registration, its
- * catalog polling and Spring Cloud's DiscoveryClient (with the health indicators that query Consul on
+ * catalog polling, Spring Cloud's DiscoveryClient and Consul health indicator (which query Consul on
  * every health check) are off.
  */
 public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
@@ -25,6 +25,9 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
                 // without this, Spring Cloud still builds a registration (and its check) for a separate management port
                 "spring.cloud.service-registry.auto-registration.enabled", "false",
                 "spring.cloud.consul.discovery.catalog-services-watch.enabled", "false",
-                "spring.cloud.discovery.enabled", "false")));
+                "spring.cloud.discovery.enabled", "false",
+                // Spring Cloud's "consul" health goes DOWN with the agent although calls go on with the last
+                // known set; the mesh's own "mesh" and "consulRegistration" health say what Consul's state means.
+                "management.health.consul.enabled", "false")));
     }
 }

@@ -17,15 +17,24 @@ import java.time.Instant;
  */
 public record Diagnosis(ProbeOutcome outcome, InstanceHealth.Status consul, String text, Instant at) {
 
-    /** Classifies a probe of {@code node} given Consul's view of it ({@code null}: not listed). */
-    public static Diagnosis of(ServiceNode node, ProbeResult probe, InstanceHealth health, Duration probeTimeout) {
+    /**
+     * Classifies a probe of {@code node} given Consul's view of it ({@code null}: not listed).
+     *
+     * @param answeredBefore whether the node answered calls at this address before: a refusal then
+     *                       means it stopped, not that it was registered at the wrong address
+     */
+    public static Diagnosis of(ServiceNode node, ProbeResult probe, InstanceHealth health, Duration probeTimeout,
+                               boolean answeredBefore) {
         String address = node.address();
         String consulSays = consulSays(health);
         boolean consulPassing = health != null && health.isPassing();
         String text = switch (probe.outcome()) {
             case ANSWERS -> "reachable: " + address + " answered in " + probe.took().toMillis() + " ms"
                     + (consulPassing ? "" : "; " + consulSays);
-            case REFUSED -> consulPassing
+            case REFUSED -> consulPassing && answeredBefore
+                    ? "port closed on " + address + " — the process stopped or restarted (it answered here before);"
+                            + " Consul reports passing until its next check"
+                    : consulPassing
                     ? "Consul reports passing but " + address + " refuses connections — the registered address is not"
                             + " where the node listens (its Consul check reaches it at another address: check-host, or a"
                             + " bind address such as 127.0.0.1)"

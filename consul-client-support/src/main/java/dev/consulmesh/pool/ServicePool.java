@@ -269,7 +269,7 @@ public final class ServicePool implements AutoCloseable {
     private void diagnose(PooledNode node, ProbeResult result) {
         HealthyNodes set = lastSet;
         InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
-        Diagnosis latest = Diagnosis.of(node.node(), result, health, probe.timeout());
+        Diagnosis latest = Diagnosis.of(node.node(), result, health, probe.timeout(), node.successes() > 0);
         Diagnosis previous = node.diagnosis();
         node.diagnosed(latest);
         if (latest.differsFrom(previous)) {

@@ -19,13 +19,24 @@ class DiagnosisTest {
     }
 
     private static String diagnose(ProbeOutcome outcome, InstanceHealth health) {
-        return Diagnosis.of(NODE, new ProbeResult(outcome, Duration.ofMillis(3), "detail"), health, TIMEOUT).text();
+        return diagnose(outcome, health, false);
+    }
+
+    private static String diagnose(ProbeOutcome outcome, InstanceHealth health, boolean answeredBefore) {
+        return Diagnosis.of(NODE, new ProbeResult(outcome, Duration.ofMillis(3), "detail"), health, TIMEOUT, answeredBefore).text();
     }
 
     @Test
     void refusedWhileConsulPassesMeansTheRegisteredAddressIsWrong() {
         assertThat(diagnose(ProbeOutcome.REFUSED, consul(InstanceHealth.Status.PASSING, "")))
                 .startsWith("Consul reports passing but 10.0.0.7:3001 refuses connections — the registered address is not where the node listens");
+    }
+
+    @Test
+    void refusedWhereTheNodeAnsweredBeforeMeansItStoppedEvenIfConsulHasNotNoticedYet() {
+        assertThat(diagnose(ProbeOutcome.REFUSED, consul(InstanceHealth.Status.PASSING, ""), true))
+                .isEqualTo("port closed on 10.0.0.7:3001 — the process stopped or restarted (it answered here before);"
+                        + " Consul reports passing until its next check");
     }
 
     @Test
@@ -63,11 +74,11 @@ class DiagnosisTest {
     @Test
     void aChangeOfOutcomeOrConsulStatusIsANewState() {
         Diagnosis refused = Diagnosis.of(NODE, new ProbeResult(ProbeOutcome.REFUSED, Duration.ZERO, ""),
-                consul(InstanceHealth.Status.PASSING, ""), TIMEOUT);
+                consul(InstanceHealth.Status.PASSING, ""), TIMEOUT, false);
         Diagnosis again = Diagnosis.of(NODE, new ProbeResult(ProbeOutcome.REFUSED, Duration.ofMillis(9), ""),
-                consul(InstanceHealth.Status.PASSING, ""), TIMEOUT);
+                consul(InstanceHealth.Status.PASSING, ""), TIMEOUT, false);
         Diagnosis critical = Diagnosis.of(NODE, new ProbeResult(ProbeOutcome.REFUSED, Duration.ZERO, ""),
-                consul(InstanceHealth.Status.CRITICAL, "down"), TIMEOUT);
+                consul(InstanceHealth.Status.CRITICAL, "down"), TIMEOUT, false);
         assertThat(again.differsFrom(refused)).isFalse();
         assertThat(critical.differsFrom(refused)).isTrue();
         assertThat(refused.differsFrom(null)).isTrue();
