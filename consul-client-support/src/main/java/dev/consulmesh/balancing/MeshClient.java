@@ -58,6 +58,7 @@ public final class MeshClient implements AutoCloseable {
         this.properties = properties;
         this.idempotentPatterns = idempotentPatterns;
         this.metrics = metrics;
+        properties.toEjectionSettings(); // fails at start-up, naming the settings, when they contradict each other
         this.probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
     }
 

@@ -69,6 +69,10 @@ public class MeshClientProperties {
     }
 
     public EjectionSettings toEjectionSettings() {
+        if (ejection.maxTime.compareTo(ejection.baseTime) < 0) {
+            throw new IllegalArgumentException("mesh.client.ejection.max-time (" + ejection.maxTime.toMillis()
+                    + " ms) is shorter than mesh.client.ejection.base-time (" + ejection.baseTime.toMillis() + " ms)");
+        }
         return new EjectionSettings(ejection.consecutiveTimeouts, ejection.baseTime, ejection.maxTime, ejection.jitter,
                 ejection.panicThreshold, ejection.probeTimeout);
     }

@@ -21,9 +21,16 @@ class MeshPropertiesValidationTest {
             .withPropertyValues("spring.application.name=test");
 
     private void assertRejected(String property, String value) {
+        assertRejected(property, value, property);
+    }
+
+    /** Nested settings are named by their group and field ("mesh.client" ... "retry.budgetRatio"). */
+    private void assertRejected(String property, String value, String... named) {
         runner.withPropertyValues(property + "=" + value).run(context -> {
             assertThat(context).hasFailed();
-            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(property);
+            for (String name : named) {
+                assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(name);
+            }
         });
     }
 
@@ -35,6 +42,39 @@ class MeshPropertiesValidationTest {
         assertRejected("mesh.registration.deregister-critical-after", "30s");
         assertRejected("mesh.tcp.port", "70000");
         assertRejected("mesh.tcp.max-frame-length", "10");
+        assertRejected("mesh.client.retry.budget-ratio", "1.5", "mesh.client", "retry.budgetRatio");
+        assertRejected("mesh.client.retry.max-attempts", "0", "mesh.client", "retry.maxAttempts");
+        assertRejected("mesh.client.ejection.panic-threshold", "101", "mesh.client", "ejection.panicThreshold");
+        assertRejected("mesh.client.ejection.jitter", "-0.1", "mesh.client", "ejection.jitter");
+        assertRejected("mesh.client.ejection.consecutive-timeouts", "0", "mesh.client", "ejection.consecutiveTimeouts");
+        assertRejected("mesh.registration.verify-interval", "0s");
+    }
+
+    @Test
+    void anUnknownStrategyIsRejectedNamingThePropertyAndTheKnownOnes() {
+        runner.withPropertyValues("mesh.client.strategy=fastest").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("mesh.client.strategy")
+                    .hasStackTraceContaining("fastest");
+        });
+    }
+
+    @Test
+    void theStrategyIsChosenByProperty() {
+        runner.withPropertyValues("mesh.client.strategy=least-outstanding").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(dev.consulmesh.balancing.MeshClientProperties.class).getStrategy())
+                    .isEqualTo(dev.consulmesh.balancing.BalancingStrategy.LEAST_OUTSTANDING);
+        });
+    }
+
+    @Test
+    void anEjectionMaximumShorterThanItsBaseIsRejectedNamingBoth() {
+        runner.withPropertyValues("mesh.client.ejection.base-time=10s", "mesh.client.ejection.max-time=2s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                    "mesh.client.ejection.max-time (2000 ms) is shorter than mesh.client.ejection.base-time (10000 ms)");
+        });
     }
 
     @Test
