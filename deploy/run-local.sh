@@ -8,6 +8,7 @@
 #   deploy/run-local.sh status   show what runs
 #
 # Settings (environment): MESH_HOST (127.0.0.1), CONSUL_HTTP_PORT (8500), GATEWAY_PORT (3000),
+# GATEWAY_MANAGEMENT_PORT (9000),
 # PUSH_TCP_PORTS ("3001 3002"), PUSH_HTTP_PORTS ("8081 8082"), CONSUL_INTERNAL_PORTS ("18300 18301 18302"),
 # JAVA_OPTS (-Xmx256m).
 set -euo pipefail
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 HOST="${MESH_HOST:-127.0.0.1}"
 CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
 GATEWAY_PORT="${GATEWAY_PORT:-3000}"
+GATEWAY_MANAGEMENT_PORT="${GATEWAY_MANAGEMENT_PORT:-9000}"
 read -r -a TCP_PORTS <<< "${PUSH_TCP_PORTS:-3001 3002}"
 read -r -a HTTP_PORTS <<< "${PUSH_HTTP_PORTS:-8081 8082}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
@@ -88,7 +90,7 @@ start_all() {
   rm -f "$PID_FILE"
   command -v java >/dev/null || fail "java is not installed (Java 17 or later is needed)"
   command -v curl >/dev/null || fail "curl is not installed"
-  for port in "$CONSUL_HTTP_PORT" "${CONSUL_INTERNAL_PORTS[@]}" "$GATEWAY_PORT" "${TCP_PORTS[@]}" "${HTTP_PORTS[@]}"; do
+  for port in "$CONSUL_HTTP_PORT" "${CONSUL_INTERNAL_PORTS[@]}" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" "${TCP_PORTS[@]}" "${HTTP_PORTS[@]}"; do
     port_free "$port" || fail "port $port on $HOST is in use; free it or choose other ports (see the top of this script)"
   done
 
@@ -123,7 +125,8 @@ start_all() {
   # shellcheck disable=SC2086
   start_process main-gateway "$LOG_DIR/main-gateway.log" \
     java $JAVA_OPTS -jar main-gateway/target/main-gateway.jar "${common[@]}" \
-    --server.address="$HOST" --server.port="$GATEWAY_PORT" --mesh.registration.advertised-host="$HOST"
+    --server.address="$HOST" --server.port="$GATEWAY_PORT" --mesh.registration.advertised-host="$HOST" \
+    --management.server.port="$GATEWAY_MANAGEMENT_PORT"
 
   wait_for "both push-service nodes passing in Consul" 120 passing_at_least push-service "${#TCP_PORTS[@]}"
   wait_for "main-gateway passing in Consul" 120 passing_at_least main-gateway 1
@@ -133,7 +136,8 @@ start_all() {
 The mesh is running:
   news through the gateway   curl 'http://$HOST:$GATEWAY_PORT/fetchLatestNews'
   Consul UI                  http://$HOST:$CONSUL_HTTP_PORT/ui/dc1/services
-  gateway health             http://$HOST:$GATEWAY_PORT/actuator/health
+  gateway health             http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health
+  nodes as the gateway sees  http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/mesh
   logs                       $LOG_DIR/
 Stop it with: deploy/run-local.sh stop
 MSG

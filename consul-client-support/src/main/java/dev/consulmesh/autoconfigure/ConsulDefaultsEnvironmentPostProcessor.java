@@ -22,6 +22,8 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
                 "spring.cloud.consul.discovery.register", "false",
+                // without this, Spring Cloud still builds a registration (and its check) for a separate management port
+                "spring.cloud.service-registry.auto-registration.enabled", "false",
                 "spring.cloud.consul.discovery.catalog-services-watch.enabled", "false",
                 "spring.cloud.discovery.enabled", "false")));
     }

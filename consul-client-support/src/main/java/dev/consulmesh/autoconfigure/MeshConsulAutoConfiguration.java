@@ -1,18 +1,24 @@
 package dev.consulmesh.autoconfigure;
 
 import com.ecwid.consul.v1.ConsulClient;
-import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.MeshClientProperties;
 import dev.consulmesh.balancing.NodeClients;
-import dev.consulmesh.balancing.RoundRobinBalancer;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
+import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.registration.ConsulRegistrar;
+import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.RegistrationProperties;
+import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
+import dev.consulmesh.transport.wire.PatternRoute;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,11 +29,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
-import java.util.function.Supplier;
-
 /**
- * The Consul side of the mesh: registration of this process, discovery of healthy instances with
- * blocking queries, and balanced calls over per-node TCP clients.
+ * The Consul side of the mesh: registration of this process (kept alive across agent restarts),
+ * discovery of healthy instances with blocking queries, and balanced, retried calls over per-node TCP
+ * clients with ejection of failing nodes; the {@code mesh} actuator endpoint, health and metrics.
  */
 @AutoConfiguration(after = {ConsulAutoConfiguration.class, MeshTransportAutoConfiguration.class})
 @ConditionalOnBean(ConsulClient.class)
@@ -41,15 +46,31 @@ public class MeshConsulAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    public MeshMetrics meshMetrics(ObjectProvider<MeterRegistry> registry) {
+        return new MeshMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     public ConsulRegistrar meshConsulRegistrar(ConsulAccess consul) {
         return new ConsulRegistrar(consul.client(), consul.aclToken(), consul.agentAddress());
     }
 
     @Bean
-    RegistrationLifecycle meshRegistrationLifecycle(ConsulRegistrar registrar, RegistrationProperties properties,
+    @ConditionalOnMissingBean
+    public RegistrationKeeper meshRegistrationKeeper(ConsulRegistrar registrar, RegistrationProperties properties,
+                                                     MeshMetrics metrics, Environment environment) {
+        String service = properties.getServiceName() != null && !properties.getServiceName().isBlank()
+                ? properties.getServiceName() : environment.getProperty("spring.application.name", "application");
+        return new RegistrationKeeper(registrar, properties.getVerifyInterval(), properties.getRetryInitialBackoff(),
+                properties.getRetryMaxBackoff(), metrics.reregistrations(service));
+    }
+
+    @Bean
+    RegistrationLifecycle meshRegistrationLifecycle(RegistrationKeeper keeper, RegistrationProperties properties,
                                                     TcpServer tcpServer, TcpServerProperties tcpProperties,
                                                     ApplicationContext context, Environment environment) {
-        return new RegistrationLifecycle(registrar,
+        return new RegistrationLifecycle(keeper,
                 new RegistrationFactory(properties, tcpServer, tcpProperties, context, environment),
                 properties.getDrainPeriod());
     }
@@ -67,15 +88,33 @@ public class MeshConsulAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean(name = "meshLoadBalancers")
-    public Supplier<LoadBalancer> meshLoadBalancers() {
-        return RoundRobinBalancer::new;
+    @ConditionalOnMissingBean
+    public IdempotentPatterns meshIdempotentPatterns(MeshClientProperties properties, PacketCodec codec) {
+        return new IdempotentPatterns(new PatternRoute(codec.mapper()), properties.getIdempotentPatterns());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
+                                 MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
+        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics);
     }
 
     @Bean
-    @ConditionalOnMissingBean
-    public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
-                                 Supplier<LoadBalancer> meshLoadBalancers) {
-        return new MeshClient(discovery, clients, codec.mapper(), meshLoadBalancers);
+    @ConditionalOnAvailableEndpoint
+    public MeshEndpoint meshEndpoint(MeshClient mesh) {
+        return new MeshEndpoint(mesh);
+    }
+
+    @Bean(name = "meshHealthIndicator")
+    @ConditionalOnMissingBean(name = "meshHealthIndicator")
+    MeshHealthIndicator meshHealthIndicator(MeshClient mesh) {
+        return new MeshHealthIndicator(mesh);
+    }
+
+    @Bean(name = "consulRegistrationHealthIndicator")
+    @ConditionalOnMissingBean(name = "consulRegistrationHealthIndicator")
+    RegistrationHealthIndicator consulRegistrationHealthIndicator(RegistrationKeeper keeper) {
+        return new RegistrationHealthIndicator(keeper);
     }
 }

@@ -63,8 +63,16 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
 
     private ServiceRegistration httpRegistration(int port) {
         String host = AdvertisedAddress.resolve(properties.getAdvertisedHost(), "mesh.registration.advertised-host");
-        int checkPort = environment.getProperty("management.server.port", Integer.class, port);
+        // local.management.port is the bound one (management.server.port may be 0: any free port).
+        int checkPort = environment.getProperty("local.management.port", Integer.class,
+                environment.getProperty("management.server.port", Integer.class, port));
         String checkHost = hasText(properties.getCheckHost()) ? properties.getCheckHost() : host;
+        String managementAddress = environment.getProperty("management.server.address");
+        if (!hasText(properties.getCheckHost()) && checkPort != port && hasText(managementAddress)
+                && AdvertisedAddress.isLoopback(managementAddress)) {
+            // Actuator listens on loopback only: the agent on this host checks it there.
+            checkHost = managementAddress;
+        }
         String url = "http://" + hostPort(checkHost, checkPort) + properties.getHealthCheckPath();
         return registration(host, port, HealthCheck.http(url, properties));
     }

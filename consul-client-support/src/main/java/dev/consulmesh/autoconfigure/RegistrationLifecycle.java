@@ -1,19 +1,18 @@
 package dev.consulmesh.autoconfigure;
 
-import dev.consulmesh.registration.ConsulRegistrar;
+import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.ServiceRegistration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
-
 import java.util.function.Supplier;
 
 /**
- * Registers this process in Consul once everything it serves is up, and deregisters it first thing
- * on shutdown, before the servers stop; it keeps serving for a drain period so callers stop choosing
- * it while it still answers.
+ * Registers this process in Consul once everything it serves is up (and keeps it registered), and
+ * deregisters it first thing on shutdown, before the servers stop; it keeps serving for a drain period
+ * so callers stop choosing it while it still answers.
  */
 final class RegistrationLifecycle implements SmartLifecycle {
 
@@ -22,14 +21,14 @@ final class RegistrationLifecycle implements SmartLifecycle {
     /** Above the web server's graceful-shutdown phase: start last, stop first. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 100;
 
-    private final ConsulRegistrar registrar;
+    private final RegistrationKeeper keeper;
     private final Supplier<ServiceRegistration> registrationFactory;
     private final Duration drainPeriod;
     private volatile ServiceRegistration registered;
 
-    RegistrationLifecycle(ConsulRegistrar registrar, Supplier<ServiceRegistration> registrationFactory,
+    RegistrationLifecycle(RegistrationKeeper keeper, Supplier<ServiceRegistration> registrationFactory,
                           Duration drainPeriod) {
-        this.registrar = registrar;
+        this.keeper = keeper;
         this.registrationFactory = registrationFactory;
         this.drainPeriod = drainPeriod;
     }
@@ -38,16 +37,15 @@ final class RegistrationLifecycle implements SmartLifecycle {
     public void start() {
         ServiceRegistration registration = registrationFactory.get();
         if (registration != null) {
-            registrar.register(registration);
+            keeper.start(registration);
             registered = registration;
         }
     }
 
     @Override
     public void stop() {
-        ServiceRegistration registration = registered;
-        if (registration != null) {
-            registrar.deregister(registration);
+        if (registered != null) {
+            keeper.close();
             registered = null;
             drain();
         }
@@ -75,7 +73,7 @@ final class RegistrationLifecycle implements SmartLifecycle {
         return PHASE;
     }
 
-    /** What this process registered, or null when it did not. */
+    /** What this process registered (or keeps trying to), or null when it did not. */
     ServiceRegistration registered() {
         return registered;
     }

@@ -1,12 +1,12 @@
 package dev.consulmesh.balancing;
 
-import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.pool.PooledNode;
 
 import java.util.List;
 
-/** Picks the node for one call among the healthy nodes of a service. */
+/** Picks the node for one attempt among the candidates of a service. */
 public interface LoadBalancer {
 
-    /** @param nodes the healthy nodes, never empty */
-    ServiceNode choose(List<ServiceNode> nodes);
+    /** @param candidates the nodes the attempt may use, never empty */
+    PooledNode choose(List<PooledNode> candidates);
 }

@@ -4,37 +4,66 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
+import dev.consulmesh.discovery.InstanceHealth;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.pool.PooledNode;
+import dev.consulmesh.pool.ServicePool;
+import dev.consulmesh.retry.IdempotentPatterns;
+import dev.consulmesh.retry.RetryBudget;
+import dev.consulmesh.retry.RetryRule;
+import dev.consulmesh.transport.client.RequestTimeoutException;
+import io.micrometer.core.instrument.Counter;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Calls services by name, like Nest's {@code ClientProxy} but across every healthy node of the
- * service: each call takes the current healthy set from discovery (without waiting for Consul when a
- * set is known), picks a node with the service's balancer, and uses that node's persistent client.
+ * service. Each call takes the service's pool (Consul's healthy set minus the nodes this caller
+ * ejected), picks a node with the service's balancer and uses that node's persistent client. A failed
+ * attempt is made again on another node when it cannot have reached a handler, or when its pattern is
+ * idempotent, within the call's deadline and the service's retry budget. Events are sent again only
+ * when they were not written at all.
  */
 public final class MeshClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MeshClient.class);
 
     private final ServiceDiscovery discovery;
     private final NodeClients clients;
     private final ObjectMapper mapper;
-    private final Supplier<LoadBalancer> balancers;
+    private final MeshClientProperties properties;
+    private final IdempotentPatterns idempotentPatterns;
+    private final MeshMetrics metrics;
+    private final ScheduledExecutorService probes;
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
-    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, Supplier<LoadBalancer> balancers) {
+    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
         this.discovery = discovery;
         this.clients = clients;
         this.mapper = mapper;
-        this.balancers = balancers;
+        this.properties = properties;
+        this.idempotentPatterns = idempotentPatterns;
+        this.metrics = metrics;
+        this.probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
     }
 
     /**
-     * Sends a request to one healthy node of the service and gathers its answer.
+     * Sends a request to one node of the service and gathers its answer, trying other nodes when an
+     * attempt fails in a way that allows it.
      *
      * @param pattern a string, or any value Jackson turns into the JSON pattern
      * @param data    any value Jackson turns into JSON
@@ -42,47 +71,183 @@ public final class MeshClient implements AutoCloseable {
     public Mono<NodeReply> send(String service, Object pattern, Object data) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        return chooseNode(service).flatMap(node -> clients.clientFor(node).send(patternNode, dataNode)
-                .collectList()
-                .map(values -> new NodeReply(node, values)));
-    }
-
-    /** Sends an event to one healthy node of the service; completes with that node once it is written. */
-    public Mono<ServiceNode> emit(String service, Object pattern, Object data) {
-        JsonNode patternNode = toJson(pattern);
-        JsonNode dataNode = toJson(data);
-        return chooseNode(service).flatMap(node -> clients.clientFor(node).emit(patternNode, dataNode).thenReturn(node));
-    }
-
-    private Mono<ServiceNode> chooseNode(String service) {
-        ServiceRoute route = routes.computeIfAbsent(service, this::newRoute);
-        HealthyNodes known = route.watcher().current();
-        Mono<HealthyNodes> healthy = known != null ? Mono.just(known) : awaitFirstAnswer(route.watcher());
-        return healthy.map(nodes -> {
-            if (nodes.isEmpty()) {
-                throw new NoHealthyNodeException(service, "Consul lists no passing instance");
-            }
-            return route.balancer().choose(nodes.nodes());
+        Duration timeout = properties.getRequestTimeout();
+        return Mono.defer(() -> {
+            ServiceRoute route = route(service);
+            route.budget().recordRequest();
+            Call call = new Call(route, patternNode, dataNode, idempotentPatterns.contains(patternNode),
+                    System.nanoTime() + timeout.toNanos());
+            return awaitPool(route).then(Mono.defer(() -> attempt(call)));
         });
     }
 
-    /** First call to a service: start watching it, and retire clients of nodes that leave it. */
+    private Mono<NodeReply> attempt(Call call) {
+        ServiceRoute route = call.route;
+        List<PooledNode> candidates = route.pool().candidates(call.tried);
+        if (candidates.isEmpty()) {
+            return Mono.error(call.lastFailure != null ? call.lastFailure : noNode(route));
+        }
+        long remaining = call.deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return Mono.error(call.lastFailure != null ? call.lastFailure
+                    : new RequestTimeoutException(route.service(), call.pattern, properties.getRequestTimeout()));
+        }
+        Duration timeout = Duration.ofNanos(call.idempotent ? Math.min(remaining, properties.getAttemptTimeout().toNanos()) : remaining);
+        PooledNode node = route.balancer().choose(candidates);
+        call.tried.add(node);
+        node.begin();
+        return node.client().send(call.pattern, call.data, timeout)
+                .collectList()
+                .doOnTerminate(node::end)
+                .doOnCancel(node::end)
+                .map(values -> {
+                    route.pool().succeeded(node);
+                    return new NodeReply(node.node(), values);
+                })
+                .onErrorResume(failure -> {
+                    route.pool().failed(node, failure);
+                    call.lastFailure = failure;
+                    if (!mayRetry(call, failure)) {
+                        return Mono.error(failure);
+                    }
+                    log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
+                    return attempt(call);
+                });
+    }
+
+    private boolean mayRetry(Call call, Throwable failure) {
+        if (call.tried.size() >= properties.getRetry().getMaxAttempts()
+                || call.deadlineNanos - System.nanoTime() <= 0
+                || !RetryRule.mayRetry(failure, call.idempotent)) {
+            return false;
+        }
+        if (!call.route.budget().tryRetry()) {
+            call.route.retriesDenied().increment();
+            log.debug("retry budget of {} spent; not retrying: {}", call.route.service(), failure.getMessage());
+            return false;
+        }
+        call.route.retries().increment();
+        return true;
+    }
+
+    /** Sends an event to one node of the service; completes with that node once it is written. */
+    public Mono<ServiceNode> emit(String service, Object pattern, Object data) {
+        JsonNode patternNode = toJson(pattern);
+        JsonNode dataNode = toJson(data);
+        return Mono.defer(() -> {
+            ServiceRoute route = route(service);
+            route.budget().recordRequest();
+            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE);
+            return awaitPool(route).then(Mono.defer(() -> emitAttempt(call)));
+        });
+    }
+
+    private Mono<ServiceNode> emitAttempt(Call call) {
+        ServiceRoute route = call.route;
+        List<PooledNode> candidates = route.pool().candidates(call.tried);
+        if (candidates.isEmpty()) {
+            return Mono.error(call.lastFailure != null ? call.lastFailure : noNode(route));
+        }
+        PooledNode node = route.balancer().choose(candidates);
+        call.tried.add(node);
+        return node.client().emit(call.pattern, call.data)
+                .then(Mono.fromSupplier(() -> {
+                    route.pool().succeeded(node);
+                    return node.node();
+                }))
+                .onErrorResume(failure -> {
+                    route.pool().failed(node, failure);
+                    call.lastFailure = failure;
+                    if (!RetryRule.mayResendEvent(failure) || call.tried.size() >= properties.getRetry().getMaxAttempts()) {
+                        return Mono.error(failure);
+                    }
+                    if (!route.budget().tryRetry()) {
+                        route.retriesDenied().increment();
+                        return Mono.error(failure);
+                    }
+                    route.retries().increment();
+                    return emitAttempt(call);
+                });
+    }
+
+    /** Starts watching a service before its first call, so its state shows in health at once. */
+    public void prepare(String service) {
+        route(service);
+    }
+
+    private ServiceRoute route(String service) {
+        ServiceRoute known = routes.get(service);
+        return known != null ? known : routes.computeIfAbsent(service, this::newRoute);
+    }
+
+    /** First call to a service: watch it in Consul, and keep its pool in step with the healthy set. */
     private ServiceRoute newRoute(String service) {
+        ServicePool pool = new ServicePool(service, clients::open, clients.probe(properties.getEjection().getProbeTimeout()),
+                properties.toEjectionSettings(), probes, metrics);
         HealthyNodesWatcher watcher = discovery.watch(service);
-        watcher.onChange(clients::retainOnly);
-        return new ServiceRoute(watcher, balancers.get());
+        watcher.onChange(pool::update);
+        HealthyNodes known = watcher.current();
+        if (known != null) {
+            pool.update(known);
+        }
+        MeshClientProperties.Retry retry = properties.getRetry();
+        return new ServiceRoute(service, watcher, pool, properties.getStrategy().newBalancer(),
+                new RetryBudget(retry.getBudgetRatio(), retry.getMinPerSecond()),
+                metrics.retries(service), metrics.retriesDenied(service));
     }
 
-    /** What every call to one service needs, found with one lookup. */
-    private record ServiceRoute(HealthyNodesWatcher watcher, LoadBalancer balancer) {
-    }
-
-    private Mono<HealthyNodes> awaitFirstAnswer(HealthyNodesWatcher watcher) {
+    /** Before Consul's first answer about a service, a call waits for it (up to first-answer-timeout). */
+    private Mono<Void> awaitPool(ServiceRoute route) {
+        if (route.pool().isKnown()) {
+            return Mono.empty();
+        }
         Duration wait = discovery.properties().getFirstAnswerTimeout();
+        HealthyNodesWatcher watcher = route.watcher();
         return Mono.fromFuture(watcher.firstAnswer().copy())
+                .doOnNext(first -> {
+                    if (!route.pool().isKnown()) {
+                        route.pool().update(first);
+                    }
+                })
+                .then()
                 .timeout(wait, Mono.error(() -> new NoHealthyNodeException(watcher.service(),
                         "Consul has not answered within " + wait.toMillis() + " ms"
                                 + (watcher.consulProblem() == null ? "" : ": " + watcher.consulProblem()))));
+    }
+
+    private NoHealthyNodeException noNode(ServiceRoute route) {
+        String consul = route.watcher().consulProblem();
+        return new NoHealthyNodeException(route.service(), consul != null
+                ? "Consul cannot be reached (" + consul + ") and no instance was known before"
+                : "Consul lists no passing instance");
+    }
+
+    /** Every service called so far, with its nodes as this caller sees them; by service name. */
+    public Map<String, ServiceStatus> status() {
+        Map<String, ServiceStatus> services = new TreeMap<>();
+        routes.forEach((service, route) -> services.put(service, status(route)));
+        return services;
+    }
+
+    private static ServiceStatus status(ServiceRoute route) {
+        ServicePool pool = route.pool();
+        HealthyNodes set = pool.lastSet();
+        List<NodeStatus> nodes = new ArrayList<>();
+        for (PooledNode node : pool.nodes()) {
+            InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
+            nodes.add(new NodeStatus(node.node().instanceId(), node.node().address(), node.state().text(),
+                    node.stateReason(), node.stateSince(), node.outstanding(), node.successes(), node.failures(),
+                    health == null ? null : health.status().text(),
+                    node.diagnosis() == null ? null : node.diagnosis().text(),
+                    node.diagnosis() == null ? null : node.diagnosis().at()));
+        }
+        return new ServiceStatus(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
+                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
+    }
+
+    /** Patterns retried even after they were written; add more in code with {@code declare}. */
+    public IdempotentPatterns idempotentPatterns() {
+        return idempotentPatterns;
     }
 
     private JsonNode toJson(Object value) {
@@ -102,12 +267,34 @@ public final class MeshClient implements AutoCloseable {
         return discovery;
     }
 
-    public NodeClients clients() {
-        return clients;
-    }
-
     @Override
     public void close() {
-        clients.close();
+        probes.shutdownNow();
+        routes.values().forEach(route -> route.pool().close());
+        routes.clear();
+    }
+
+    /** What every call to one service needs, found with one lookup. */
+    private record ServiceRoute(String service, HealthyNodesWatcher watcher, ServicePool pool, LoadBalancer balancer,
+                                RetryBudget budget, Counter retries, Counter retriesDenied) {
+    }
+
+    /** One call across its attempts. */
+    private static final class Call {
+        final ServiceRoute route;
+        final JsonNode pattern;
+        final JsonNode data;
+        final boolean idempotent;
+        final long deadlineNanos;
+        final List<PooledNode> tried = new ArrayList<>(2);
+        Throwable lastFailure;
+
+        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos) {
+            this.route = route;
+            this.pattern = pattern;
+            this.data = data;
+            this.idempotent = idempotent;
+            this.deadlineNanos = deadlineNanos;
+        }
     }
 }

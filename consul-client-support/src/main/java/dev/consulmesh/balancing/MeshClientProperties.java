@@ -1,6 +1,11 @@
 package dev.consulmesh.balancing;
 
+import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.transport.client.TcpClientOptions;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -8,8 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** How the mesh calls the nodes of other services. */
+/** How the mesh calls the nodes of other services, and what it does when they fail. */
 @Validated
 @ConfigurationProperties("mesh.client")
 public class MeshClientProperties {
@@ -19,17 +26,219 @@ public class MeshClientProperties {
     @DurationMin(millis = 1)
     private Duration connectTimeout = Duration.ofSeconds(2);
 
-    /** How long a request waits for its answer before it fails with a timeout. */
+    /** The deadline of a call, retries on other nodes included; then it fails with a timeout. */
     @NotNull
     @DurationMin(millis = 1)
     private Duration requestTimeout = Duration.ofSeconds(5);
+
+    /**
+     * For idempotent patterns: how long one attempt on one node waits before the call is tried on
+     * another node (within request-timeout). Other patterns wait for the whole request-timeout.
+     */
+    @NotNull
+    @DurationMin(millis = 1)
+    private Duration attemptTimeout = Duration.ofSeconds(2);
 
     /** Largest answer frame accepted, in UTF-16 code units of its JSON text. */
     @Min(64)
     private int maxFrameLength = 8 * 1024 * 1024;
 
+    /** How a call picks a node: round-robin, or least-outstanding (two random choices). */
+    @NotNull
+    private BalancingStrategy strategy = BalancingStrategy.ROUND_ROBIN;
+
+    /**
+     * Patterns that may run twice without harm, written as on a handler (a string, or a JSON object's
+     * text). Their calls are retried on another node even after they were written.
+     */
+    @NotNull
+    private List<String> idempotentPatterns = new ArrayList<>();
+
+    @Valid
+    private final KeepAlive keepAlive = new KeepAlive();
+
+    @Valid
+    private final Ejection ejection = new Ejection();
+
+    @Valid
+    private final Retry retry = new Retry();
+
     public TcpClientOptions toOptions() {
-        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength);
+        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength,
+                new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count));
+    }
+
+    public EjectionSettings toEjectionSettings() {
+        return new EjectionSettings(ejection.consecutiveTimeouts, ejection.baseTime, ejection.maxTime, ejection.jitter,
+                ejection.panicThreshold, ejection.probeTimeout);
+    }
+
+    /** TCP keep-alive on the persistent connections to nodes. */
+    public static class KeepAlive {
+
+        /** Idle time before the first keep-alive probe. */
+        @NotNull
+        @DurationMin(seconds = 1)
+        private Duration idle = Duration.ofSeconds(10);
+
+        /** Time between keep-alive probes. */
+        @NotNull
+        @DurationMin(seconds = 1)
+        private Duration interval = Duration.ofSeconds(5);
+
+        /** Unanswered probes before the connection is closed. */
+        @Min(1)
+        private int count = 3;
+
+        public Duration getIdle() {
+            return idle;
+        }
+
+        public void setIdle(Duration idle) {
+            this.idle = idle;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public int getCount() {
+            return count;
+        }
+
+        public void setCount(int count) {
+            this.count = count;
+        }
+    }
+
+    /** Passive ejection of failing nodes, probes, and panic mode. */
+    public static class Ejection {
+
+        /** Request timeouts in a row that eject a node (refused, reset or unconnectable nodes go at once). */
+        @Min(1)
+        private int consecutiveTimeouts = 3;
+
+        /** Time out of rotation after a first ejection; doubles with each ejection in a row. */
+        @NotNull
+        @DurationMin(millis = 1)
+        private Duration baseTime = Duration.ofSeconds(1);
+
+        /** Longest time out of rotation between two probes. */
+        @NotNull
+        @DurationMin(millis = 1)
+        private Duration maxTime = Duration.ofSeconds(15);
+
+        /** Random share (0..1) added to or taken from each ejection time. */
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        private double jitter = 0.25;
+
+        /**
+         * Percentage of listed nodes that must be in rotation; below it, calls go to the least-bad of all
+         * listed nodes (panic mode). 0: panic only when no node is left.
+         */
+        @Min(0)
+        @Max(100)
+        private int panicThreshold = 0;
+
+        /** How long a connectivity probe waits for the connection, then for the answer. */
+        @NotNull
+        @DurationMin(millis = 1)
+        private Duration probeTimeout = Duration.ofSeconds(1);
+
+        public int getConsecutiveTimeouts() {
+            return consecutiveTimeouts;
+        }
+
+        public void setConsecutiveTimeouts(int consecutiveTimeouts) {
+            this.consecutiveTimeouts = consecutiveTimeouts;
+        }
+
+        public Duration getBaseTime() {
+            return baseTime;
+        }
+
+        public void setBaseTime(Duration baseTime) {
+            this.baseTime = baseTime;
+        }
+
+        public Duration getMaxTime() {
+            return maxTime;
+        }
+
+        public void setMaxTime(Duration maxTime) {
+            this.maxTime = maxTime;
+        }
+
+        public double getJitter() {
+            return jitter;
+        }
+
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
+
+        public int getPanicThreshold() {
+            return panicThreshold;
+        }
+
+        public void setPanicThreshold(int panicThreshold) {
+            this.panicThreshold = panicThreshold;
+        }
+
+        public Duration getProbeTimeout() {
+            return probeTimeout;
+        }
+
+        public void setProbeTimeout(Duration probeTimeout) {
+            this.probeTimeout = probeTimeout;
+        }
+    }
+
+    /** Retries on other nodes and their budget. */
+    public static class Retry {
+
+        /** Most attempts one call makes, the first included. */
+        @Min(1)
+        @Max(10)
+        private int maxAttempts = 3;
+
+        /** Retries allowed as a share of the calls made in the last 10 seconds. */
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        private double budgetRatio = 0.2;
+
+        /** Retries allowed per second whatever the traffic, so a burst right after a node dies is covered. */
+        @Min(0)
+        private int minPerSecond = 10;
+
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public double getBudgetRatio() {
+            return budgetRatio;
+        }
+
+        public void setBudgetRatio(double budgetRatio) {
+            this.budgetRatio = budgetRatio;
+        }
+
+        public int getMinPerSecond() {
+            return minPerSecond;
+        }
+
+        public void setMinPerSecond(int minPerSecond) {
+            this.minPerSecond = minPerSecond;
+        }
     }
 
     public Duration getConnectTimeout() {
@@ -48,11 +257,47 @@ public class MeshClientProperties {
         this.requestTimeout = requestTimeout;
     }
 
+    public Duration getAttemptTimeout() {
+        return attemptTimeout;
+    }
+
+    public void setAttemptTimeout(Duration attemptTimeout) {
+        this.attemptTimeout = attemptTimeout;
+    }
+
     public int getMaxFrameLength() {
         return maxFrameLength;
     }
 
     public void setMaxFrameLength(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+    }
+
+    public BalancingStrategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(BalancingStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public List<String> getIdempotentPatterns() {
+        return idempotentPatterns;
+    }
+
+    public void setIdempotentPatterns(List<String> idempotentPatterns) {
+        this.idempotentPatterns = idempotentPatterns;
+    }
+
+    public KeepAlive getKeepAlive() {
+        return keepAlive;
+    }
+
+    public Ejection getEjection() {
+        return ejection;
+    }
+
+    public Retry getRetry() {
+        return retry;
     }
 }

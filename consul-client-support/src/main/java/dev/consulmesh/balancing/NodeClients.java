@@ -1,6 +1,6 @@
 package dev.consulmesh.balancing;
 
-import dev.consulmesh.discovery.HealthyNodes;
+import dev.consulmesh.connectivity.ConnectivityProbe;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
@@ -8,27 +8,19 @@ import dev.consulmesh.transport.wire.PacketCodec;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * One persistent TCP client per node, shared by every call to that node. When a node leaves the
- * healthy set, its client stops taking calls and closes once its pending requests are answered.
+ * Opens the persistent TCP clients to nodes (and connectivity probes) on one shared set of I/O
+ * threads. Each service's pool owns and closes the clients it opened.
  */
 public final class NodeClients implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(NodeClients.class);
 
     private final TcpClientOptions options;
     private final PacketCodec codec;
     private final EventLoopGroup group;
-    private final Map<ServiceNode, TcpClient> clients = new ConcurrentHashMap<>();
 
     public NodeClients(TcpClientOptions options, PacketCodec codec) {
         this.options = options;
@@ -36,35 +28,22 @@ public final class NodeClients implements AutoCloseable {
         this.group = new NioEventLoopGroup(0, new DefaultThreadFactory("mesh-client-io", true));
     }
 
-    public TcpClient clientFor(ServiceNode node) {
-        return clients.computeIfAbsent(node, n -> new TcpClient(n.host(), n.port(), options, group, codec));
+    /** A new client to the node; it connects on its first call. */
+    public TcpClient open(ServiceNode node) {
+        return new TcpClient(node.host(), node.port(), options, group, codec);
     }
 
-    /** Retires the clients of this service's nodes that are no longer in the healthy set. */
-    public void retainOnly(HealthyNodes healthy) {
-        Set<ServiceNode> keep = Set.copyOf(healthy.nodes());
-        Set<ServiceNode> leaving = clients.keySet().stream()
-                .filter(node -> node.service().equals(healthy.service()) && !keep.contains(node))
-                .collect(Collectors.toSet());
-        for (ServiceNode node : leaving) {
-            TcpClient client = clients.remove(node);
-            if (client != null) {
-                log.info("node {} ({}) left the healthy set of {}: closing its client after {} pending request(s)",
-                        node.instanceId(), node.address(), node.service(), client.pending());
-                client.closeWhenIdle();
-            }
-        }
+    /** A connectivity probe sharing these I/O threads. */
+    public ConnectivityProbe probe(Duration timeout) {
+        return new ConnectivityProbe(group, codec, options, timeout);
     }
 
-    /** The clients currently open, by node. */
-    public Map<ServiceNode, TcpClient> clients() {
-        return Map.copyOf(clients);
+    public TcpClientOptions options() {
+        return options;
     }
 
     @Override
     public void close() {
-        clients.values().forEach(TcpClient::close);
-        clients.clear();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

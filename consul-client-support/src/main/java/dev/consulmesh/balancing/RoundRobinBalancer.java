@@ -1,11 +1,11 @@
 package dev.consulmesh.balancing;
 
-import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.pool.PooledNode;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Takes the healthy nodes in turn; the default strategy. */
+/** Takes the candidates in turn; the default strategy. */
 public final class RoundRobinBalancer implements LoadBalancer {
 
     private final AtomicInteger next;
@@ -20,12 +20,12 @@ public final class RoundRobinBalancer implements LoadBalancer {
     }
 
     @Override
-    public ServiceNode choose(List<ServiceNode> nodes) {
-        if (nodes.isEmpty()) {
+    public PooledNode choose(List<PooledNode> candidates) {
+        if (candidates.isEmpty()) {
             throw new IllegalArgumentException("no node to choose from");
         }
         // Wraps to 0 rather than overflowing: MAX_VALUE and MIN_VALUE would pick the same node twice.
         int turn = next.getAndUpdate(count -> count == Integer.MAX_VALUE ? 0 : count + 1);
-        return nodes.get(turn % nodes.size());
+        return candidates.get(turn % candidates.size());
     }
 }

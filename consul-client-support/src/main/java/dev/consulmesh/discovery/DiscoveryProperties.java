@@ -37,6 +37,23 @@ public class DiscoveryProperties {
     @DurationMin(millis = 1)
     private Duration maxBackoff = Duration.ofSeconds(10);
 
+    /**
+     * After Consul was unreachable or restarted, how long instances it listed before stay in rotation
+     * while it does not list them as passing yet (they register again within seconds). Zero: trust the
+     * first answer at once.
+     */
+    @NotNull
+    @DurationMin(millis = 0)
+    private Duration resyncGrace = Duration.ofSeconds(30);
+
+    public Duration getResyncGrace() {
+        return resyncGrace;
+    }
+
+    public void setResyncGrace(Duration resyncGrace) {
+        this.resyncGrace = resyncGrace;
+    }
+
     public Duration getWait() {
         return wait;
     }

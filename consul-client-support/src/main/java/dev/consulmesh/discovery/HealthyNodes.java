@@ -2,22 +2,46 @@ package dev.consulmesh.discovery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The passing instances of one service at one moment.
+ * The instances of one service to route to at one moment, and how Consul sees every registered one.
  *
- * @param service    the service name
- * @param nodes      its passing instances, in a stable order (by instance id)
- * @param index      Consul's index of this answer
- * @param receivedAt when this answer arrived from Consul
+ * @param service     the service name
+ * @param nodes       the instances to route to, in a stable order (by instance id): those passing in
+ *                    Consul, plus, right after Consul was unreachable or restarted, those it listed
+ *                    before and has not listed again yet (see {@code unconfirmed})
+ * @param registered  every instance Consul lists, passing or not, by instance id
+ * @param unconfirmed instance ids in {@code nodes} that Consul does not list as passing right now
+ * @param index       Consul's index of this answer
+ * @param receivedAt  when this answer arrived from Consul
  */
-public record HealthyNodes(String service, List<ServiceNode> nodes, long index, Instant receivedAt) {
+public record HealthyNodes(String service, List<ServiceNode> nodes, Map<String, InstanceHealth> registered,
+                           Set<String> unconfirmed, long index, Instant receivedAt) {
 
     public HealthyNodes {
         nodes = List.copyOf(nodes);
+        registered = Map.copyOf(registered);
+        unconfirmed = Set.copyOf(unconfirmed);
+    }
+
+    /** Passing instances only, as Consul listed them. */
+    public HealthyNodes(String service, List<ServiceNode> nodes, long index, Instant receivedAt) {
+        this(service, nodes, passing(nodes), Set.of(), index, receivedAt);
     }
 
     public boolean isEmpty() {
         return nodes.isEmpty();
+    }
+
+    /** How Consul sees an instance; null when Consul does not list it at all. */
+    public InstanceHealth health(String instanceId) {
+        return registered.get(instanceId);
+    }
+
+    private static Map<String, InstanceHealth> passing(List<ServiceNode> nodes) {
+        return nodes.stream().collect(java.util.stream.Collectors.toMap(ServiceNode::instanceId,
+                node -> new InstanceHealth(node.instanceId(), InstanceHealth.Status.PASSING, ""), (a, b) -> a));
     }
 }

@@ -4,6 +4,7 @@ import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
+import com.ecwid.consul.v1.health.model.Check;
 import com.ecwid.consul.v1.health.model.HealthService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,17 +13,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * Keeps the passing instances of one service current with Consul blocking queries on
- * {@code /v1/health/service/<name>?passing}: each query returns as soon as the answer changes, and the
- * next one waits from the index it returned. Readers take {@link #current()} without waiting. While
- * Consul cannot be reached, the last known set stays current and queries resume with backoff.
+ * Keeps the instances of one service current with Consul blocking queries on
+ * {@code /v1/health/service/<name>}: each query returns as soon as the answer changes, and the next one
+ * waits from the index it returned. Calls go to the passing instances; the others are kept with their
+ * check output, for diagnoses. Readers take {@link #current()} without waiting.
+ * <p>
+ * While Consul cannot be reached, the last known set stays current and queries resume with backoff.
+ * When Consul answers again after an outage or a restart (its index went back), it may not list the
+ * instances yet (a dev agent restarts empty; nodes register again within seconds): for the resync
+ * grace period, instances routed to before and not listed as passing yet stay in the set, marked
+ * unconfirmed.
  */
 public final class HealthyNodesWatcher implements AutoCloseable {
 
@@ -38,6 +49,8 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private volatile HealthyNodes current;
     private volatile boolean running = true;
     private volatile String consulProblem;
+    private volatile Instant consulProblemSince;
+    private Instant resyncUntil;
 
     public HealthyNodesWatcher(String service, ConsulClient consul, String aclToken, DiscoveryProperties properties) {
         this.service = Objects.requireNonNull(service, "service");
@@ -68,6 +81,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         return consulProblem;
     }
 
+    /** Since when Consul cannot be reached; null when it answers. */
+    public Instant consulProblemSince() {
+        return consulProblemSince;
+    }
+
     /** Called with every changed set, on the watcher's thread. */
     public void onChange(Consumer<HealthyNodes> listener) {
         listeners.add(listener);
@@ -79,15 +97,18 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         while (running) {
             try {
                 Response<List<HealthService>> response = consul.getHealthServices(service, HealthServicesRequest.newBuilder()
-                        .setPassing(true)
-                        .setQueryParams(new QueryParams(properties.getWait().toSeconds(), index))
+                        .setPassing(false)
+                        .setQueryParams(new QueryParams(waitSeconds(), index))
                         .setToken(aclToken)
                         .build());
                 long answeredIndex = response.getConsulIndex() == null ? 0 : response.getConsulIndex();
-                // Consul's index may go backwards (e.g. after a restart): start over from 0 then.
+                if (answeredIndex < index) {
+                    // Consul's index went back: the agent or cluster restarted and may not list everyone yet.
+                    startResync("Consul's index went back from " + index + " to " + answeredIndex + " (restarted?)");
+                }
                 index = answeredIndex < index ? 0 : answeredIndex;
                 recovered();
-                publish(toNodes(response.getValue()), answeredIndex);
+                publish(response.getValue(), answeredIndex);
                 backoff = properties.getInitialBackoff();
             } catch (RuntimeException e) {
                 if (!running) {
@@ -102,15 +123,53 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         }
     }
 
-    private void publish(List<ServiceNode> nodes, long index) {
+    /** The query's wait: shorter during a resync, so the set is published again when the grace ends. */
+    private long waitSeconds() {
+        long wait = properties.getWait().toSeconds();
+        if (resyncUntil != null) {
+            long left = Duration.between(Instant.now(), resyncUntil).toSeconds() + 1;
+            wait = Math.max(1, Math.min(wait, left));
+        }
+        return wait;
+    }
+
+    private void publish(List<HealthService> entries, long index) {
+        Map<String, InstanceHealth> registered = new LinkedHashMap<>();
+        List<ServiceNode> passing = new ArrayList<>();
+        for (HealthService entry : entries == null ? List.<HealthService>of() : entries) {
+            ServiceNode node = toNode(entry);
+            InstanceHealth health = toHealth(node.instanceId(), entry.getChecks());
+            registered.put(node.instanceId(), health);
+            if (health.isPassing()) {
+                passing.add(node);
+            }
+        }
+        List<ServiceNode> nodes = new ArrayList<>(passing);
+        Set<String> unconfirmed = new HashSet<>();
         HealthyNodes previous = current;
-        if (previous != null && previous.nodes().equals(nodes)) {
+        if (resyncUntil != null && Instant.now().isBefore(resyncUntil) && previous != null) {
+            for (ServiceNode known : previous.nodes()) {
+                if (!passing.contains(known)) {
+                    nodes.add(known);
+                    unconfirmed.add(known.instanceId());
+                }
+            }
+        } else if (resyncUntil != null) {
+            resyncUntil = null;
+            log.info("service {}: resync after the Consul outage is over; routing to what Consul lists", service);
+        }
+        nodes.sort(Comparator.comparing(ServiceNode::instanceId));
+        if (previous != null && previous.nodes().equals(nodes) && previous.registered().equals(registered)
+                && previous.unconfirmed().equals(unconfirmed)) {
             return;
         }
-        HealthyNodes next = new HealthyNodes(service, nodes, index, Instant.now());
+        HealthyNodes next = new HealthyNodes(service, nodes, registered, unconfirmed, index, Instant.now());
         current = next;
-        log.info("service {}: {} passing instance(s) {}", service, nodes.size(),
-                nodes.stream().map(node -> node.instanceId() + "@" + node.address()).toList());
+        if (previous == null || !previous.nodes().equals(nodes) || !previous.unconfirmed().equals(unconfirmed)) {
+            log.info("service {}: {} instance(s) to route to {}{}", service, nodes.size(),
+                    nodes.stream().map(node -> node.instanceId() + "@" + node.address()).toList(),
+                    unconfirmed.isEmpty() ? "" : "; kept until Consul lists them again (resync after an outage): " + unconfirmed);
+        }
         firstAnswer.complete(next);
         for (Consumer<HealthyNodes> listener : listeners) {
             try {
@@ -125,34 +184,62 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (consulProblem == null) {
             HealthyNodes known = current;
+            consulProblemSince = Instant.now();
             log.warn("cannot query Consul for service {} ({}); {} and retrying with backoff", service, problem,
-                    known == null ? "no instances known yet" : "keeping the last " + known.nodes().size() + " known instance(s)");
+                    known == null ? "no instances known yet" : "routing with the last " + known.nodes().size() + " known instance(s)");
         }
         consulProblem = problem;
     }
 
     private void recovered() {
         if (consulProblem != null) {
-            log.info("Consul answers again for service {}", service);
+            long seconds = Duration.between(consulProblemSince, Instant.now()).toSeconds();
+            log.info("Consul answers again for service {} after {} s", service, seconds);
             consulProblem = null;
+            consulProblemSince = null;
+            startResync("Consul was unreachable");
         }
     }
 
-    private List<ServiceNode> toNodes(List<HealthService> entries) {
-        List<ServiceNode> nodes = new ArrayList<>();
-        if (entries != null) {
-            for (HealthService entry : entries) {
-                HealthService.Service registered = entry.getService();
-                String address = registered.getAddress();
-                if (address == null || address.isBlank()) {
-                    address = entry.getNode().getAddress();
+    private void startResync(String why) {
+        if (current == null || properties.getResyncGrace().isZero()) {
+            return;
+        }
+        resyncUntil = Instant.now().plus(properties.getResyncGrace());
+        log.info("service {}: {}; for {} s, instances Consul does not list as passing yet stay in rotation", service, why,
+                properties.getResyncGrace().toSeconds());
+    }
+
+    private static ServiceNode toNode(HealthService entry) {
+        HealthService.Service registered = entry.getService();
+        String address = registered.getAddress();
+        if (address == null || address.isBlank()) {
+            address = entry.getNode().getAddress();
+        }
+        return new ServiceNode(registered.getId(), registered.getService(), address,
+                registered.getPort() == null ? 0 : registered.getPort(), registered.getMeta());
+    }
+
+    private static InstanceHealth toHealth(String instanceId, List<Check> checks) {
+        InstanceHealth.Status worst = InstanceHealth.Status.PASSING;
+        StringBuilder output = new StringBuilder();
+        for (Check check : checks == null ? List.<Check>of() : checks) {
+            InstanceHealth.Status status = switch (check.getStatus() == null ? Check.CheckStatus.CRITICAL : check.getStatus()) {
+                case PASSING -> InstanceHealth.Status.PASSING;
+                case WARNING -> InstanceHealth.Status.WARNING;
+                default -> InstanceHealth.Status.CRITICAL;
+            };
+            if (status != InstanceHealth.Status.PASSING) {
+                if (!output.isEmpty()) {
+                    output.append("; ");
                 }
-                nodes.add(new ServiceNode(registered.getId(), registered.getService(), address,
-                        registered.getPort() == null ? 0 : registered.getPort(), registered.getMeta()));
+                output.append(check.getName()).append(": ").append(check.getOutput() == null ? "" : check.getOutput().strip());
+            }
+            if (status.compareTo(worst) > 0) {
+                worst = status;
             }
         }
-        nodes.sort(Comparator.comparing(ServiceNode::instanceId));
-        return nodes;
+        return new InstanceHealth(instanceId, worst, output.toString());
     }
 
     private void sleep(Duration pause) {

@@ -2,10 +2,13 @@ package dev.consulmesh.registration;
 
 import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.agent.model.NewService;
+import com.ecwid.consul.v1.health.HealthServicesRequest;
+import com.ecwid.consul.v1.health.model.HealthService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 
 /** Registers and deregisters instances with the local Consul agent. */
 public final class ConsulRegistrar {
@@ -32,6 +35,22 @@ public final class ConsulRegistrar {
         }
         log.info("registered {} in Consul at {}: service {} at {}:{} with check {}", registration.instanceId(),
                 agentAddress, registration.serviceName(), registration.host(), registration.port(), describe(registration.check()));
+    }
+
+    /**
+     * Whether Consul still lists the instance (an agent that restarted has forgotten it).
+     *
+     * @throws RuntimeException when Consul cannot be asked
+     */
+    public boolean isRegistered(ServiceRegistration registration) {
+        List<HealthService> instances = consul.getHealthServices(registration.serviceName(), HealthServicesRequest.newBuilder()
+                .setPassing(false).setToken(aclToken).build()).getValue();
+        return instances != null && instances.stream()
+                .anyMatch(instance -> registration.instanceId().equals(instance.getService().getId()));
+    }
+
+    public String agentAddress() {
+        return agentAddress;
     }
 
     public void deregister(ServiceRegistration registration) {

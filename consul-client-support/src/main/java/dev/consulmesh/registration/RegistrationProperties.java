@@ -70,11 +70,53 @@ public class RegistrationProperties {
     @DurationMin(millis = 0)
     private Duration drainPeriod = Duration.ofSeconds(2);
 
+    /**
+     * How often to ask Consul whether it still lists this instance; an agent that restarted forgot it,
+     * and it is registered again.
+     */
+    @NotNull
+    @DurationMin(millis = 100)
+    private Duration verifyInterval = Duration.ofSeconds(2);
+
+    /** First pause after a failed registration or check while the agent cannot be reached; doubles each time. */
+    @NotNull
+    @DurationMin(millis = 10)
+    private Duration retryInitialBackoff = Duration.ofMillis(500);
+
+    /** Longest pause between attempts while the agent cannot be reached. */
+    @NotNull
+    @DurationMin(millis = 10)
+    private Duration retryMaxBackoff = Duration.ofSeconds(5);
+
     /** Tags registered with the instance. */
     private List<String> tags = new ArrayList<>();
 
     /** Metadata registered with the instance. */
     private Map<String, String> meta = new LinkedHashMap<>();
+
+    public Duration getVerifyInterval() {
+        return verifyInterval;
+    }
+
+    public void setVerifyInterval(Duration verifyInterval) {
+        this.verifyInterval = verifyInterval;
+    }
+
+    public Duration getRetryInitialBackoff() {
+        return retryInitialBackoff;
+    }
+
+    public void setRetryInitialBackoff(Duration retryInitialBackoff) {
+        this.retryInitialBackoff = retryInitialBackoff;
+    }
+
+    public Duration getRetryMaxBackoff() {
+        return retryMaxBackoff;
+    }
+
+    public void setRetryMaxBackoff(Duration retryMaxBackoff) {
+        this.retryMaxBackoff = retryMaxBackoff;
+    }
 
     public boolean isEnabled() {
         return enabled;

@@ -4,12 +4,16 @@ import com.ecwid.consul.v1.ConsulClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
+import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.PacketCodec;
+import dev.consulmesh.transport.wire.PatternRoute;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +27,8 @@ class MeshClientWithoutConsulTest {
         ObjectMapper mapper = new ObjectMapper();
         try (ServiceDiscovery discovery = new ServiceDiscovery(new ConsulClient("127.0.0.1", FreePorts.next()), null, properties);
              MeshClient mesh = new MeshClient(discovery, new NodeClients(TcpClientOptions.defaults(), new PacketCodec(mapper)),
-                     mapper, RoundRobinBalancer::new)) {
+                     mapper, new MeshClientProperties(), new IdempotentPatterns(new PatternRoute(mapper), List.of()),
+                     MeshMetrics.inMemory())) {
             assertThatThrownBy(() -> mesh.send("news", "fetchLatestNews", 0).block(Duration.ofSeconds(10)))
                     .isInstanceOf(NoHealthyNodeException.class)
                     .hasMessageContaining("no healthy instance of service 'news'")

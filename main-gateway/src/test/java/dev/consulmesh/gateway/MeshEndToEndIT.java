@@ -63,7 +63,7 @@ class MeshEndToEndIT {
     @Test
     void twoNodesServeThroughTheGatewayAndOneStoppedWithSigtermLeavesWithoutFailedCalls() throws Exception {
         TestConsul consul = started(LocalConsulAgent.start());
-        int[] ports = FreePorts.next(5);
+        int[] ports = FreePorts.next(6);
         int tcpA = ports[0];
         int tcpB = ports[1];
         int gatewayPort = ports[2];
@@ -73,6 +73,7 @@ class MeshEndToEndIT {
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + gatewayPort,
+                "--management.server.port=" + ports[5],
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s")));
         String idA = "push-service-127.0.0.1-" + tcpA;

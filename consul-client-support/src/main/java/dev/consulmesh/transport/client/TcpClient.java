@@ -13,12 +13,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import jdk.net.ExtendedSocketOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +90,11 @@ public final class TcpClient implements AutoCloseable {
         return current == null ? 0 : current.pending.size();
     }
 
+    /** True once {@link #close()} or {@link #closeWhenIdle()} was called: it takes no new calls. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     public boolean isConnected() {
         Connection current = currentConnection();
         return current != null && current.channel.isActive();
@@ -117,7 +127,8 @@ public final class TcpClient implements AutoCloseable {
 
     private CompletableFuture<Connection> connect() {
         if (closed) {
-            return CompletableFuture.failedFuture(new NodeUnreachableException(node, "the client is closed", null));
+            return CompletableFuture.failedFuture(new NodeUnreachableException(node, UnreachableReason.CLIENT_CLOSED,
+                    "the client is closed", null));
         }
         synchronized (lock) {
             if (connection != null && (!connection.isDone()
@@ -139,6 +150,9 @@ public final class TcpClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds(options.keepAlive().idle()))
+                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds(options.keepAlive().interval()))
+                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), options.keepAlive().count())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -158,15 +172,26 @@ public final class TcpClient implements AutoCloseable {
     }
 
     private NodeUnreachableException unreachable(Throwable cause) {
-        String reason;
-        if (cause instanceof ConnectException && cause.getMessage() != null && cause.getMessage().contains("refused")) {
-            reason = "connection refused";
-        } else if (cause instanceof io.netty.channel.ConnectTimeoutException) {
-            reason = "no connection within " + options.connectTimeout().toMillis() + " ms";
-        } else {
-            reason = String.valueOf(cause.getMessage());
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof ConnectTimeoutException) {
+            return new NodeUnreachableException(node, UnreachableReason.CONNECT_TIMEOUT,
+                    "no connection within " + options.connectTimeout().toMillis() + " ms", cause);
         }
-        return new NodeUnreachableException(node, reason, cause);
+        if (cause instanceof NoRouteToHostException || message.contains("No route to host")
+                || message.contains("Network is unreachable")) {
+            return new NodeUnreachableException(node, UnreachableReason.NO_ROUTE, "no route (" + message + ")", cause);
+        }
+        if (cause instanceof ConnectException && message.contains("refused")) {
+            return new NodeUnreachableException(node, UnreachableReason.REFUSED, "connection refused", cause);
+        }
+        if (message.contains("reset") || cause instanceof ClosedChannelException) {
+            return new NodeUnreachableException(node, UnreachableReason.RESET, "connection reset (" + message + ")", cause);
+        }
+        return new NodeUnreachableException(node, UnreachableReason.OTHER, message, cause);
+    }
+
+    private static int seconds(Duration duration) {
+        return (int) Math.max(1, duration.toSeconds());
     }
 
     private void onIdle() {
@@ -203,7 +228,7 @@ public final class TcpClient implements AutoCloseable {
                 if (!written.isSuccess()) {
                     FluxSink<JsonNode> failed = pending.remove(requestId);
                     if (failed != null) {
-                        failed.error(new NodeUnreachableException(node,
+                        failed.error(new NodeUnreachableException(node, UnreachableReason.RESET,
                                 "the request could not be written (" + written.cause() + ")", written.cause()));
                     }
                 }
@@ -216,7 +241,7 @@ public final class TcpClient implements AutoCloseable {
                 if (written.isSuccess()) {
                     sent.complete(null);
                 } else {
-                    sent.completeExceptionally(new NodeUnreachableException(node,
+                    sent.completeExceptionally(new NodeUnreachableException(node, UnreachableReason.RESET,
                             "the event could not be written (" + written.cause() + ")", written.cause()));
                 }
             });

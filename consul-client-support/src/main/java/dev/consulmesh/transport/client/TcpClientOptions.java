@@ -7,26 +7,56 @@ import java.util.Objects;
  * How a client talks to one node.
  *
  * @param connectTimeout  how long to wait for the TCP connection to be made
- * @param requestTimeout  how long a request waits for its last answer packet
+ * @param requestTimeout  how long a request waits for its last answer packet, unless the call gives its own
  * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units
+ * @param keepAlive       TCP keep-alive probing of the idle persistent connection
  */
-public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength) {
+public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength, KeepAlive keepAlive) {
 
     public TcpClientOptions {
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
-        }
-        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
-        }
+        positive(connectTimeout, "connectTimeout");
+        positive(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(keepAlive, "keepAlive");
         if (maxFrameLength <= 0) {
             throw new IllegalArgumentException("maxFrameLength must be positive, got " + maxFrameLength);
         }
     }
 
+    public TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength) {
+        this(connectTimeout, requestTimeout, maxFrameLength, KeepAlive.DEFAULT);
+    }
+
     public static TcpClientOptions defaults() {
         return new TcpClientOptions(Duration.ofSeconds(2), Duration.ofSeconds(5), 8 * 1024 * 1024);
+    }
+
+    /** A copy with another connect timeout. */
+    public TcpClientOptions withConnectTimeout(Duration timeout) {
+        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, keepAlive);
+    }
+
+    private static void positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+    }
+
+    /**
+     * TCP keep-alive: after {@code idle} without traffic the kernel probes the peer every
+     * {@code interval}, and closes the connection after {@code count} unanswered probes, so a node
+     * that vanished without closing its connections (power loss, cut route) is noticed.
+     */
+    public record KeepAlive(Duration idle, Duration interval, int count) {
+
+        public static final KeepAlive DEFAULT = new KeepAlive(Duration.ofSeconds(10), Duration.ofSeconds(5), 3);
+
+        public KeepAlive {
+            positive(idle, "keepAlive.idle");
+            positive(interval, "keepAlive.interval");
+            if (count <= 0) {
+                throw new IllegalArgumentException("keepAlive.count must be positive, got " + count);
+            }
+        }
     }
 }

@@ -38,6 +38,10 @@ public class NewsController {
         this.properties = properties;
         this.mapper = mapper;
         this.clock = clock;
+        // Fetching news only reads: a call may be made again on another node even after it was written.
+        mesh.idempotentPatterns().declare(properties.getPattern());
+        // Watch the news service from the start, so health shows its nodes before the first call.
+        mesh.prepare(properties.getService());
     }
 
     @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)

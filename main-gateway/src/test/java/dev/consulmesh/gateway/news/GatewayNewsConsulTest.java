@@ -49,7 +49,7 @@ class GatewayNewsConsulTest {
         nodeA = TestNode.start(consul, "push-service", handlers);
         nodeB = TestNode.start(consul, "push-service", handlers);
         gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-                "--server.port=0",
+                "--server.port=0", "--management.server.port=0",
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--mesh.registration.advertised-host=127.0.0.1",

@@ -23,7 +23,7 @@ class GatewayWithoutNodesConsulTest {
     void answers503NamingTheServiceWhenNoInstanceIsHealthy() throws Exception {
         try (TestConsul consul = TestConsul.start();
              ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-                     "--server.port=0",
+                     "--server.port=0", "--management.server.port=0",
                      "--spring.cloud.consul.host=" + consul.host(),
                      "--spring.cloud.consul.port=" + consul.httpPort(),
                      "--mesh.registration.advertised-host=127.0.0.1",

@@ -1,0 +1,28 @@
+package dev.consulmesh.autoconfigure;
+
+import dev.consulmesh.balancing.MeshClient;
+import dev.consulmesh.balancing.ServiceStatus;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+import java.util.Map;
+
+/**
+ * {@code /actuator/mesh}: every service this process calls, with each node it knows, its state
+ * (healthy, ejected, draining), outstanding requests, successes, failures and latest diagnosis. It
+ * shows internal addresses: expose it on the management port only (bound to loopback by default).
+ */
+@Endpoint(id = "mesh")
+public class MeshEndpoint {
+
+    private final MeshClient mesh;
+
+    public MeshEndpoint(MeshClient mesh) {
+        this.mesh = mesh;
+    }
+
+    @ReadOperation
+    public Map<String, Map<String, ServiceStatus>> services() {
+        return Map.of("services", mesh.status());
+    }
+}

@@ -1,0 +1,46 @@
+package dev.consulmesh.autoconfigure;
+
+import dev.consulmesh.balancing.MeshClient;
+import dev.consulmesh.balancing.ServiceStatus;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Health of the services this process calls: DOWN when one of them has no node in rotation. Details
+ * per service: nodes in rotation and listed, panic mode, and why Consul cannot be reached, if it cannot
+ * (calls then go on with the last set Consul gave).
+ */
+final class MeshHealthIndicator extends AbstractHealthIndicator {
+
+    private final MeshClient mesh;
+
+    MeshHealthIndicator(MeshClient mesh) {
+        super("mesh health check failed");
+        this.mesh = mesh;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        boolean up = true;
+        for (ServiceStatus service : mesh.status().values()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("usable", service.usable());
+            details.put("listed", service.listed());
+            details.put("panic", service.panic());
+            if (service.consul() != null) {
+                details.put("consul", "unreachable since " + service.consulProblemSince() + " (" + service.consul()
+                        + "); routing with the last known set");
+            }
+            builder.withDetail(service.service(), details);
+            up &= service.usable() > 0;
+        }
+        if (up) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+}

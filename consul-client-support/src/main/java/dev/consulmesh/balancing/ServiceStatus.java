@@ -1,0 +1,19 @@
+package dev.consulmesh.balancing;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One called service as this caller sees it, for the {@code mesh} actuator endpoint and health.
+ *
+ * @param service            the service name
+ * @param usable             nodes in rotation
+ * @param listed             nodes Consul lists as passing (plus those kept through a resync)
+ * @param panic              true while calls go to the least-bad of all listed nodes
+ * @param consul             why Consul cannot be queried, null when it answers
+ * @param consulProblemSince since when
+ * @param nodes              every node this caller knows, draining ones included
+ */
+public record ServiceStatus(String service, int usable, int listed, boolean panic, String consul,
+                            Instant consulProblemSince, List<NodeStatus> nodes) {
+}

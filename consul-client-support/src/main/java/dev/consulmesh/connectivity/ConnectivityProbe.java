@@ -1,0 +1,87 @@
+package dev.consulmesh.connectivity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.transport.client.ConnectionClosedException;
+import dev.consulmesh.transport.client.NodeUnreachableException;
+import dev.consulmesh.transport.client.RemoteErrorException;
+import dev.consulmesh.transport.client.RequestTimeoutException;
+import dev.consulmesh.transport.client.TcpClient;
+import dev.consulmesh.transport.client.TcpClientOptions;
+import dev.consulmesh.transport.wire.PacketCodec;
+import io.netty.channel.EventLoopGroup;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Checks a node's registered address the way a call would use it: a fresh TCP connection, then one
+ * request with a pattern no handler declares. Any answer, Nest's "no matching message handler" reply
+ * included, proves that the process listens there and serves; a connection that opens but gets no
+ * answer tells a stopped or stuck process from a closed port.
+ */
+public final class ConnectivityProbe {
+
+    /** The pattern of the probe request; servers answer it with "no handler". */
+    public static final String PROBE_PATTERN = "mesh.connectivity-probe";
+
+    private final EventLoopGroup group;
+    private final PacketCodec codec;
+    private final TcpClientOptions options;
+    private final Duration timeout;
+    private final JsonNode pattern;
+
+    /** @param timeout how long the connection and then the answer may each take */
+    public ConnectivityProbe(EventLoopGroup group, PacketCodec codec, TcpClientOptions options, Duration timeout) {
+        this.group = group;
+        this.codec = codec;
+        this.options = options.withConnectTimeout(timeout);
+        this.timeout = timeout;
+        this.pattern = codec.nodes().textNode(PROBE_PATTERN);
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Probes the node; never completes exceptionally. */
+    public CompletableFuture<ProbeResult> probe(ServiceNode node) {
+        TcpClient client = new TcpClient(node.host(), node.port(), options, group, codec);
+        long started = System.nanoTime();
+        CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        client.send(pattern, codec.nodes().nullNode(), timeout).then().subscribe(
+                null,
+                failure -> result.complete(classify(failure, started)),
+                () -> result.complete(new ProbeResult(ProbeOutcome.ANSWERS, since(started), "")));
+        return result.whenComplete((done, failure) -> client.close());
+    }
+
+    private static ProbeResult classify(Throwable failure, long started) {
+        Duration took = since(started);
+        String detail = String.valueOf(failure.getMessage());
+        if (failure instanceof RemoteErrorException) {
+            return new ProbeResult(ProbeOutcome.ANSWERS, took, "");
+        }
+        if (failure instanceof RequestTimeoutException) {
+            return new ProbeResult(ProbeOutcome.NOT_ANSWERING, took, detail);
+        }
+        if (failure instanceof ConnectionClosedException) {
+            return new ProbeResult(ProbeOutcome.CLOSED, took, detail);
+        }
+        if (failure instanceof NodeUnreachableException unreachable) {
+            ProbeOutcome outcome = switch (unreachable.reason()) {
+                case REFUSED -> ProbeOutcome.REFUSED;
+                case CONNECT_TIMEOUT -> ProbeOutcome.CONNECT_TIMEOUT;
+                case NO_ROUTE -> ProbeOutcome.NO_ROUTE;
+                case RESET -> ProbeOutcome.CLOSED;
+                default -> ProbeOutcome.OTHER;
+            };
+            return new ProbeResult(outcome, took, detail);
+        }
+        return new ProbeResult(ProbeOutcome.OTHER, took, detail);
+    }
+
+    private static Duration since(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}
