@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,7 @@ final class LoadGenerator implements AutoCloseable {
 
     static final int THREADS = 12;
     static final int REQUESTS_PER_SECOND = 300;
+    static final int STEADY_CALLS = 100;
     private static final String NODE_HEADER = "X-Push-Node";
     private static final String RETRIES = "mesh.client.retries";
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
@@ -68,7 +70,7 @@ final class LoadGenerator implements AutoCloseable {
         return new LoadGenerator(mesh);
     }
 
-    void start() {
+    private void start() {
         running = true;
         startedNanos = System.nanoTime();
         for (int i = 0; i < THREADS; i++) {
@@ -179,11 +181,24 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Waits until every one of {@code nodes} answered a call that ended after {@code nanoTime}; returns how long that took. */
     Duration awaitServedBy(Collection<PushNode> nodes, long nanoTime, Duration atMost) {
+        return awaitEach(nodes, "answering a call of the load", node -> servedSince(node, nanoTime), atMost);
+    }
+
+    /**
+     * Starts the load and returns once every one of {@code nodes} answered {@value #STEADY_CALLS} calls, so a
+     * failure a test causes next hits a mesh in steady use.
+     */
+    void startAndAwaitSteady(Collection<PushNode> nodes) {
+        start();
+        recordTime("load start until steady on every node", awaitEach(nodes, "answering " + STEADY_CALLS + " calls of the load",
+                node -> servedCount(node) >= STEADY_CALLS, Duration.ofSeconds(30)));
+    }
+
+    private Duration awaitEach(Collection<PushNode> nodes, String what, Predicate<PushNode> done, Duration atMost) {
         List<String> ids = nodes.stream().map(PushNode::instanceId).toList();
-        return mesh.await(ids + " answering calls of the load", atMost, () -> {
+        return mesh.await(ids + " " + what, atMost, () -> {
             for (PushNode node : nodes) {
-                assertThat(servedSince(node, nanoTime)).as("%s answered since; served so far: %s", node.instanceId(), servedCounts)
-                        .isTrue();
+                assertThat(done.test(node)).as("%s %s; served so far: %s", node.instanceId(), what, servedCounts).isTrue();
             }
         });
     }

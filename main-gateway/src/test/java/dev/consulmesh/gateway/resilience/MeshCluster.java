@@ -121,7 +121,7 @@ final class MeshCluster implements AutoCloseable {
 
     private void awaitReady() {
         await("every node passing in Consul and the gateway's health UP", STARTUP, () -> {
-            assertThat(passingNodeIds()).containsAll(nodes.stream().map(PushNode::instanceId).toList());
+            assertThat(passingNodeIds()).containsAll(nodeIds());
             assertThat(gatewayManagement.healthStatus()).as("gateway health").isEqualTo("UP");
         });
         try {
@@ -155,6 +155,11 @@ final class MeshCluster implements AutoCloseable {
 
     List<PushNode> nodes() {
         return List.copyOf(nodes);
+    }
+
+    /** The instance ids of every node, as registered in Consul. */
+    List<String> nodeIds() {
+        return nodes.stream().map(PushNode::instanceId).toList();
     }
 
     URI gatewayUri(String path) {
