@@ -11,17 +11,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Consul dev agent for a test: in memory, on loopback, every port free, ready once it has
  * elected itself leader and answers the HTTP API. {@link #close()} ends it (and the JVM's exit does,
- * should a test forget).
+ * should a test forget). A test of an outage can {@link #stop()} it and {@link #startAgain()} it on the
+ * same ports; being a dev agent it keeps nothing, so it comes back empty, as a Consul that lost its data.
  */
 public final class LocalConsulAgent implements TestConsul {
 
-    private final Process process;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final List<String> command;
     private final int httpPort;
     private final Path log;
     private final ConsulHttp http;
+    private volatile Process process;
 
-    private LocalConsulAgent(Process process, int httpPort, Path log) {
-        this.process = process;
+    private LocalConsulAgent(List<String> command, int httpPort, Path log) {
+        this.command = command;
         this.httpPort = httpPort;
         this.log = log;
         this.http = new ConsulHttp("http://127.0.0.1:" + httpPort);
@@ -42,15 +46,37 @@ public final class LocalConsulAgent implements TestConsul {
                 "-log-level", "warn"));
         command.addAll(extraArgs);
         try {
-            Path log = Files.createTempFile("consul-agent-" + http, ".log");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            LocalConsulAgent agent = new LocalConsulAgent(process, http, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            agent.awaitReady(Duration.ofSeconds(60));
+            LocalConsulAgent agent = new LocalConsulAgent(List.copyOf(command), http,
+                    Files.createTempFile("consul-agent-" + http, ".log"));
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::killQuietly));
+            agent.launch();
             return agent;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start consul: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts the agent again with the same command, so on the same ports, after {@link #stop()} or
+     * {@link #kill()}, and waits until it is ready again.
+     */
+    public void startAgain() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the consul agent on 127.0.0.1:" + httpPort
+                    + " still runs: stop() or kill() it before startAgain()");
+        }
+        launch();
+    }
+
+    private void launch() {
+        try {
+            // Appending keeps every run's output in one log, so a failure shows what each run said.
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start consul: " + e.getMessage(), e);
+        }
+        awaitReady(READY_TIMEOUT);
     }
 
     @Override
@@ -67,6 +93,10 @@ public final class LocalConsulAgent implements TestConsul {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     @Override
     public ConsulHttp http() {
         return http;
@@ -76,7 +106,8 @@ public final class LocalConsulAgent implements TestConsul {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("consul exited with " + process.exitValue() + " before it was ready:\n" + logText());
+                throw new IllegalStateException("consul (HTTP 127.0.0.1:" + httpPort + ") exited with " + process.exitValue()
+                        + " before it was ready; its log:\n" + logText());
             }
             try {
                 String leader = http.get("/v1/status/leader");
@@ -89,8 +120,9 @@ public final class LocalConsulAgent implements TestConsul {
             }
             sleep(100);
         }
+        String output = logText();
         close();
-        throw new IllegalStateException("consul was not ready within " + timeout + ":\n" + logText());
+        throw new IllegalStateException("consul was not ready within " + timeout + ":\n" + output);
     }
 
     public String logText() {
@@ -110,13 +142,35 @@ public final class LocalConsulAgent implements TestConsul {
         }
     }
 
+    /** Ends the agent gracefully (SIGTERM) and waits until it is gone, so its ports are free again. */
+    public void stop() {
+        process.destroy();
+        awaitExit("SIGTERM");
+    }
+
     @Override
     public void kill() {
         process.destroyForcibly();
+        awaitExit("SIGKILL");
+    }
+
+    private void awaitExit(String signal) {
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw new IllegalStateException("the consul agent on 127.0.0.1:" + httpPort + " did not exit within 10 s of "
+                        + signal + ":\n" + logText());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private void killQuietly() {
+        Process current = process;
+        if (current != null) {
+            current.destroyForcibly();
         }
     }
 

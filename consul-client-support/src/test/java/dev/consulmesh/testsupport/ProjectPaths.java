@@ -9,6 +9,11 @@ public final class ProjectPaths {
     private ProjectPaths() {
     }
 
+    /** The executable jar a service module builds: {@code <module>/target/<module>.jar}. */
+    public static Path serviceJar(String module) {
+        return root().resolve(module + "/target/" + module + ".jar");
+    }
+
     /** The project's top folder: the nearest folder upwards that holds consul/install.sh. */
     public static Path root() {
         Path dir = Path.of("").toAbsolutePath();
