@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,12 +45,8 @@ class MeshEndToEndIT {
         return process;
     }
 
-    private static Path jar(String module) {
-        return ProjectPaths.root().resolve(module + "/target/" + module + ".jar");
-    }
-
     private JavaProcess pushService(TestConsul consul, String name, int tcpPort, int httpPort) {
-        return started(JavaProcess.start(name, jar("push-service"), List.of(
+        return started(JavaProcess.start(name, ProjectPaths.serviceJar("push-service"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + httpPort,
@@ -69,7 +64,7 @@ class MeshEndToEndIT {
         int gatewayPort = ports[2];
         JavaProcess nodeA = pushService(consul, "push-a", tcpA, ports[3]);
         JavaProcess nodeB = pushService(consul, "push-b", tcpB, ports[4]);
-        JavaProcess gateway = started(JavaProcess.start("gateway", jar("main-gateway"), List.of(
+        JavaProcess gateway = started(JavaProcess.start("gateway", ProjectPaths.serviceJar("main-gateway"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + gatewayPort,
