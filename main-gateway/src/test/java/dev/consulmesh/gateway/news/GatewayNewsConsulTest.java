@@ -55,7 +55,10 @@ class GatewayNewsConsulTest {
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=500ms",
                 "--mesh.registration.drain-period=0s",
-                "--mesh.client.request-timeout=3s");
+                // One attempt per call for the whole deadline: these tests are about answers, not retries,
+                // and the slow node may hold an answer up to 2.5 s on a busy machine.
+                "--mesh.client.request-timeout=5s",
+                "--mesh.client.attempt-timeout=5s");
         port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         await().atMost(Duration.ofSeconds(15)).until(() -> passing("push-service") == 2);
