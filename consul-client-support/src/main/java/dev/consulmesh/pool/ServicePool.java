@@ -71,7 +71,6 @@ public final class ServicePool implements AutoCloseable {
     /** Takes Consul's latest set: new nodes join, nodes that left drain and close once idle. */
     public void update(HealthyNodes set) {
         synchronized (lock) {
-            lastSet = set;
             Map<ServiceNode, PooledNode> previous = new LinkedHashMap<>(active);
             active.clear();
             for (ServiceNode node : set.nodes()) {
@@ -87,6 +86,7 @@ public final class ServicePool implements AutoCloseable {
             }
             draining.removeIf(this::drained);
             rotation = List.copyOf(active.values());
+            lastSet = set; // last: a caller that sees the pool known also sees its rotation
         }
     }
 
