@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same ports; being a dev agent it keeps nothing, so it comes back empty, as a Consul that lost its data.
  * <p>
  * {@link #startWithAcls()} starts one that enforces ACLs and denies by default; the test bootstraps its
- * management token through the ACL API (the agent generates it; it lives in memory only) and creates
- * the policies and tokens it needs with {@link #createToken}.
+ * management token through the ACL API (the agent generates it; it lives in memory only), gives the
+ * agent its own agent token as a real deployment must, and creates the policies and tokens it needs
+ * with {@link #createToken}.
  */
 public final class LocalConsulAgent implements TestConsul {
 
@@ -31,6 +32,7 @@ public final class LocalConsulAgent implements TestConsul {
     private static final AtomicInteger POLICIES = new AtomicInteger();
 
     private final List<String> command;
+    private final String nodeName;
     private final int httpPort;
     private final Path log;
     private final boolean acls;
@@ -41,6 +43,7 @@ public final class LocalConsulAgent implements TestConsul {
 
     private LocalConsulAgent(List<String> command, int httpPort, Path log, boolean acls) {
         this.command = command;
+        this.nodeName = nodeName(httpPort);
         this.httpPort = httpPort;
         this.log = log;
         this.acls = acls;
@@ -52,6 +55,10 @@ public final class LocalConsulAgent implements TestConsul {
         return start(List.of());
     }
 
+    private static String nodeName(int httpPort) {
+        return "test-" + httpPort;
+    }
+
     /** Starts a dev agent with extra command-line arguments. */
     public static LocalConsulAgent start(List<String> extraArgs) {
         return start(extraArgs, false);
@@ -59,8 +66,10 @@ public final class LocalConsulAgent implements TestConsul {
 
     /**
      * Starts a dev agent with ACLs enabled and a default policy of deny, and bootstraps its management
-     * token: {@link #http()} calls with it. Being a dev agent, a {@link #startAgain()} forgets every token
-     * and policy; the management token is bootstrapped again.
+     * token: {@link #http()} calls with it. The agent gets an agent token (node:write on itself,
+     * service_prefix "" read): without one it cannot update the catalog for its node, and services
+     * deregistered through it would stay in the catalog. Being a dev agent, a {@link #startAgain()}
+     * forgets every token and policy; both tokens are made again.
      */
     public static LocalConsulAgent startWithAcls() {
         return start(List.of("-hcl", ACLS), true);
@@ -72,7 +81,7 @@ public final class LocalConsulAgent implements TestConsul {
         String ports = "ports { http = %d, dns = -1, grpc = -1, grpc_tls = -1, serf_lan = %d, serf_wan = %d, server = %d }"
                 .formatted(http, free[1], free[2], free[3]);
         List<String> command = new ArrayList<>(List.of(ConsulBinary.path().toString(), "agent", "-dev",
-                "-bind", "127.0.0.1", "-client", "127.0.0.1", "-node", "test-" + http, "-hcl", ports,
+                "-bind", "127.0.0.1", "-client", "127.0.0.1", "-node", nodeName(http), "-hcl", ports,
                 "-log-level", "warn"));
         command.addAll(extraArgs);
         try {
@@ -109,6 +118,12 @@ public final class LocalConsulAgent implements TestConsul {
             throw new IllegalStateException("cannot start consul: " + e.getMessage(), e);
         }
         awaitReady(READY_TIMEOUT);
+        if (acls) {
+            String agentToken = createToken("agent " + nodeName, """
+                    node "%s" { policy = "write" }
+                    service_prefix "" { policy = "read" }""".formatted(nodeName));
+            http.put("/v1/agent/token/agent", JSON.createObjectNode().put("Token", agentToken).toString());
+        }
     }
 
     @Override
