@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class AgentHttp {
     }
 
     /** One answer: status, body and headers. */
-    public record Answer(int status, String body, java.net.http.HttpHeaders headers) {
+    public record Answer(int status, String body, HttpHeaders headers) {
 
         /** A header's first value (names are case-insensitive). */
         public Optional<String> header(String name) {
