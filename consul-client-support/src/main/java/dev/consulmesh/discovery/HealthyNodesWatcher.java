@@ -206,7 +206,7 @@ public final class HealthyNodesWatcher implements AutoCloseable {
             try {
                 now = agent.aclHiddenInstances(service);
             } catch (RuntimeException e) {
-                if (!hidingUncheckable) {
+                if (running && !hidingUncheckable) {
                     log.warn("service {}: Consul lists no instance, and asking it whether ACLs hid some failed ({})",
                             service, e.getMessage());
                     hidingUncheckable = true;
