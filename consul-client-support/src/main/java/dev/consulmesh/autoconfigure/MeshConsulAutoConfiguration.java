@@ -4,6 +4,7 @@ import com.ecwid.consul.v1.ConsulClient;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.MeshClientProperties;
 import dev.consulmesh.balancing.NodeClients;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.metrics.MeshMetrics;
@@ -40,8 +41,9 @@ import org.springframework.core.env.Environment;
 public class MeshConsulAutoConfiguration {
 
     @Bean
-    ConsulAccess meshConsulAccess(ConsulClient client, ConsulProperties properties, Environment environment) {
-        return ConsulAccess.from(client, properties, environment);
+    @ConditionalOnMissingBean
+    public ConsulAgent meshConsulAgent(ConsulClient client, ConsulProperties properties, Environment environment) {
+        return ConsulAccess.agent(client, properties, environment);
     }
 
     @Bean
@@ -52,8 +54,8 @@ public class MeshConsulAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ConsulRegistrar meshConsulRegistrar(ConsulAccess consul) {
-        return new ConsulRegistrar(consul.client(), consul.aclToken(), consul.agentAddress());
+    public ConsulRegistrar meshConsulRegistrar(ConsulAgent consul) {
+        return new ConsulRegistrar(consul);
     }
 
     @Bean
@@ -77,8 +79,8 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ServiceDiscovery meshServiceDiscovery(ConsulAccess consul, DiscoveryProperties properties) {
-        return new ServiceDiscovery(consul.client(), consul.aclToken(), properties);
+    public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties) {
+        return new ServiceDiscovery(consul, properties);
     }
 
     @Bean(destroyMethod = "close")

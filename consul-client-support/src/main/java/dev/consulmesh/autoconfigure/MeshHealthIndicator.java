@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Health of the services this process calls: DOWN when one of them has no node in rotation. Details
- * per service: nodes in rotation and listed, panic mode, and why Consul cannot be reached, if it cannot
- * (calls then go on with the last set Consul gave).
+ * per service: nodes in rotation and listed, panic mode, and what is wrong with Consul's view of it, if
+ * anything: unreachable (calls then go on with the last set Consul gave), refusing the ACL token, or
+ * hiding instances from it.
  */
 final class MeshHealthIndicator extends AbstractHealthIndicator {
 
@@ -31,8 +32,8 @@ final class MeshHealthIndicator extends AbstractHealthIndicator {
             details.put("listed", service.listed());
             details.put("panic", service.panic());
             if (service.consul() != null) {
-                details.put("consul", "unreachable since " + service.consulProblemSince() + " (" + service.consul()
-                        + "); routing with the last known set");
+                details.put("consul", service.consul() + " (since " + service.consulProblemSince() + ")"
+                        + (service.usable() > 0 ? "; routing with the last known set" : ""));
             }
             builder.withDetail(service.service(), details);
             up &= service.usable() > 0;

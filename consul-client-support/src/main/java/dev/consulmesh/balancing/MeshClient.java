@@ -218,9 +218,7 @@ public final class MeshClient implements AutoCloseable {
 
     private NoHealthyNodeException noNode(ServiceRoute route) {
         String consul = route.watcher().consulProblem();
-        return new NoHealthyNodeException(route.service(), consul != null
-                ? "Consul cannot be reached (" + consul + ") and no instance was known before"
-                : "Consul lists no passing instance");
+        return new NoHealthyNodeException(route.service(), consul != null ? consul : "Consul lists no passing instance");
     }
 
     /** Every service called so far, with its nodes as this caller sees them; by service name. */

@@ -10,7 +10,8 @@ import java.util.List;
  * @param usable             nodes in rotation
  * @param listed             nodes Consul lists as passing (plus those kept through a resync)
  * @param panic              true while calls go to the least-bad of all listed nodes
- * @param consul             why Consul cannot be queried, null when it answers
+ * @param consul             why Consul's view cannot be had or trusted (unreachable, refusing the ACL token,
+ *                           hiding instances from it), null when it answers in full
  * @param consulProblemSince since when
  * @param nodes              every node this caller knows, draining ones included
  */

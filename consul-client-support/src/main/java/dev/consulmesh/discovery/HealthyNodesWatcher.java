@@ -1,11 +1,13 @@
 package dev.consulmesh.discovery;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.QueryParams;
 import com.ecwid.consul.v1.Response;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.Check;
 import com.ecwid.consul.v1.health.model.HealthService;
+import dev.consulmesh.consul.AclRefusal;
+import dev.consulmesh.consul.AclToken;
+import dev.consulmesh.consul.ConsulAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,28 +36,36 @@ import java.util.function.Consumer;
  * instances yet (a dev agent restarts empty; nodes register again within seconds): for the resync
  * grace period, instances routed to before and not listed as passing yet stay in the set, marked
  * unconfirmed.
+ * <p>
+ * Every query passes the ACL token. Consul refusing it (403) is reported as such, not as an outage;
+ * and since under ACLs Consul answers with an empty list instead of an error when the token may not
+ * read the service or its nodes, an empty answer is checked for that, and said so.
  */
 public final class HealthyNodesWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthyNodesWatcher.class);
 
     private final String service;
-    private final ConsulClient consul;
-    private final String aclToken;
+    private final ConsulAgent agent;
     private final DiscoveryProperties properties;
     private final CompletableFuture<HealthyNodes> firstAnswer = new CompletableFuture<>();
     private final List<Consumer<HealthyNodes>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile HealthyNodes current;
     private volatile boolean running = true;
-    private volatile String consulProblem;
-    private volatile Instant consulProblemSince;
+    /** Why the last query failed (agent unreachable, or refusing the token); null when it answered. */
+    private volatile String failure;
+    private volatile Instant failureSince;
+    private boolean failureIsRefusal;
+    /** Why the last answer may lack instances because of ACLs; null when Consul says it hid nothing. */
+    private volatile String hidden;
+    private volatile Instant hiddenSince;
+    private boolean hidingUncheckable;
     private Instant resyncUntil;
 
-    public HealthyNodesWatcher(String service, ConsulClient consul, String aclToken, DiscoveryProperties properties) {
+    public HealthyNodesWatcher(String service, ConsulAgent agent, DiscoveryProperties properties) {
         this.service = Objects.requireNonNull(service, "service");
-        this.consul = consul;
-        this.aclToken = aclToken;
+        this.agent = Objects.requireNonNull(agent, "agent");
         this.properties = properties;
         this.thread = new Thread(this::watch, "consul-watch-" + service);
         this.thread.setDaemon(true);
@@ -76,14 +86,19 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         return firstAnswer;
     }
 
-    /** Why the last query failed, while Consul cannot be reached; null when it answers. */
+    /**
+     * Why Consul's view of the service cannot be had or trusted right now — the agent cannot be reached,
+     * refuses the token, or hides instances from it — in words an operator can act on; null when it
+     * answers in full.
+     */
     public String consulProblem() {
-        return consulProblem;
+        String failing = failure;
+        return failing != null ? failing : hidden;
     }
 
-    /** Since when Consul cannot be reached; null when it answers. */
+    /** Since when {@link #consulProblem()} holds; null when there is none. */
     public Instant consulProblemSince() {
-        return consulProblemSince;
+        return failure != null ? failureSince : hiddenSince;
     }
 
     /** Called with every changed set, on the watcher's thread. */
@@ -96,10 +111,10 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Duration backoff = properties.getInitialBackoff();
         while (running) {
             try {
-                Response<List<HealthService>> response = consul.getHealthServices(service, HealthServicesRequest.newBuilder()
+                Response<List<HealthService>> response = agent.client().getHealthServices(service, HealthServicesRequest.newBuilder()
                         .setPassing(false)
                         .setQueryParams(new QueryParams(waitSeconds(), index))
-                        .setToken(aclToken)
+                        .setToken(agent.aclToken())
                         .build());
                 long answeredIndex = response.getConsulIndex() == null ? 0 : response.getConsulIndex();
                 if (answeredIndex < index) {
@@ -108,6 +123,7 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 }
                 index = answeredIndex < index ? 0 : answeredIndex;
                 recovered();
+                checkHiding(response.getValue());
                 publish(response.getValue(), answeredIndex);
                 backoff = properties.getInitialBackoff();
             } catch (RuntimeException e) {
@@ -180,24 +196,59 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * An empty answer may be what ACLs let the token see: ask Consul whether it hid anything (a header
+     * consul-api does not show), so that zero instances never pass silently for a missing right.
+     */
+    private void checkHiding(List<HealthService> entries) {
+        String now = null;
+        if (entries == null || entries.isEmpty()) {
+            try {
+                now = agent.aclHiddenInstances(service);
+            } catch (RuntimeException e) {
+                if (running && !hidingUncheckable) {
+                    log.warn("service {}: Consul lists no instance, and asking it whether ACLs hid some failed ({})",
+                            service, e.getMessage());
+                    hidingUncheckable = true;
+                }
+                return;
+            }
+        }
+        if (Objects.equals(now, hidden)) {
+            return;
+        }
+        if (now != null) {
+            log.warn("service {}: {}", service, now);
+            hiddenSince = Instant.now();
+        } else {
+            log.info("service {}: Consul no longer hides instances from this process's token", service);
+            hiddenSince = null;
+        }
+        hidden = now;
+    }
+
     private void failed(RuntimeException e) {
-        String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (consulProblem == null) {
+        AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceAndNodeRead(service));
+        String problem = refusal != null
+                ? "Consul refuses to list " + service + " to this process: " + refusal.text()
+                : "cannot query Consul at " + agent.address() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        if (failure == null || failureIsRefusal != (refusal != null)) {
             HealthyNodes known = current;
-            consulProblemSince = Instant.now();
-            log.warn("cannot query Consul for service {} ({}); {} and retrying with backoff", service, problem,
+            failureSince = Instant.now();
+            log.warn("service {}: {}; {} and retrying with backoff", service, problem,
                     known == null ? "no instances known yet" : "routing with the last " + known.nodes().size() + " known instance(s)");
         }
-        consulProblem = problem;
+        failureIsRefusal = refusal != null;
+        failure = problem;
     }
 
     private void recovered() {
-        if (consulProblem != null) {
-            long seconds = Duration.between(consulProblemSince, Instant.now()).toSeconds();
+        if (failure != null) {
+            long seconds = Duration.between(failureSince, Instant.now()).toSeconds();
             log.info("Consul answers again for service {} after {} s", service, seconds);
-            consulProblem = null;
-            consulProblemSince = null;
-            startResync("Consul was unreachable");
+            failure = null;
+            failureSince = null;
+            startResync(failureIsRefusal ? "Consul refused the token" : "Consul was unreachable");
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.consulmesh.discovery;
 
-import com.ecwid.consul.v1.ConsulClient;
+import dev.consulmesh.consul.ConsulAgent;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,19 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The watchers of every service this process calls, started on the first call to each. */
 public final class ServiceDiscovery implements AutoCloseable {
 
-    private final ConsulClient consul;
-    private final String aclToken;
+    private final ConsulAgent agent;
     private final DiscoveryProperties properties;
     private final Map<String, HealthyNodesWatcher> watchers = new ConcurrentHashMap<>();
 
-    public ServiceDiscovery(ConsulClient consul, String aclToken, DiscoveryProperties properties) {
-        this.consul = consul;
-        this.aclToken = aclToken;
+    public ServiceDiscovery(ConsulAgent agent, DiscoveryProperties properties) {
+        this.agent = agent;
         this.properties = properties;
     }
 
     public HealthyNodesWatcher watch(String service) {
-        return watchers.computeIfAbsent(service, name -> new HealthyNodesWatcher(name, consul, aclToken, properties));
+        return watchers.computeIfAbsent(service, name -> new HealthyNodesWatcher(name, agent, properties));
     }
 
     public Map<String, HealthyNodesWatcher> watchers() {

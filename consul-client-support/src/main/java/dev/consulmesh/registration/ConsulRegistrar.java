@@ -1,65 +1,94 @@
 package dev.consulmesh.registration;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.ecwid.consul.v1.agent.model.NewService;
 import com.ecwid.consul.v1.health.HealthServicesRequest;
 import com.ecwid.consul.v1.health.model.HealthService;
+import dev.consulmesh.consul.AclRefusal;
+import dev.consulmesh.consul.AclToken;
+import dev.consulmesh.consul.ConsulAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Registers and deregisters instances with the local Consul agent. */
+/** Registers and deregisters instances with the local Consul agent, passing the ACL token on every call. */
 public final class ConsulRegistrar {
 
     private static final Logger log = LoggerFactory.getLogger(ConsulRegistrar.class);
 
-    private final ConsulClient consul;
-    private final String aclToken;
-    private final String agentAddress;
+    private final ConsulAgent agent;
 
-    public ConsulRegistrar(ConsulClient consul, String aclToken, String agentAddress) {
-        this.consul = consul;
-        this.aclToken = aclToken;
-        this.agentAddress = agentAddress;
+    public ConsulRegistrar(ConsulAgent agent) {
+        this.agent = agent;
     }
 
+    /**
+     * @throws RegistrationRefusedException when the agent refuses it for want of ACL rights
+     * @throws RegistrationException        when the agent cannot be reached or fails otherwise
+     */
     public void register(ServiceRegistration registration) {
         try {
-            consul.agentServiceRegister(toNewService(registration), aclToken);
+            agent.client().agentServiceRegister(toNewService(registration), agent.aclToken());
         } catch (RuntimeException e) {
+            AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceWrite(registration.serviceName()));
+            if (refusal != null) {
+                throw new RegistrationRefusedException("Consul refused to register " + registration.instanceId()
+                        + " with the agent at " + agent.address(), refusal, e);
+            }
             throw new RegistrationException("cannot register " + registration.instanceId() + " with the Consul agent at "
-                    + agentAddress + ": " + e.getMessage() + " (check spring.cloud.consul.host/port, CONSUL_HOST/CONSUL_PORT,"
+                    + agent.address() + ": " + e.getMessage() + " (check spring.cloud.consul.host/port, CONSUL_HOST/CONSUL_PORT,"
                     + " and that the agent runs)", e);
         }
         log.info("registered {} in Consul at {}: service {} at {}:{} with check {}", registration.instanceId(),
-                agentAddress, registration.serviceName(), registration.host(), registration.port(), describe(registration.check()));
+                agent.address(), registration.serviceName(), registration.host(), registration.port(), describe(registration.check()));
     }
 
     /**
      * Whether Consul still lists the instance (an agent that restarted has forgotten it).
      *
-     * @throws RuntimeException when Consul cannot be asked
+     * @throws RegistrationException when Consul refuses to say, or hides the service from the token, so
+     *                               that registering again could not be told from a loop
+     * @throws RuntimeException      when Consul cannot be asked
      */
     public boolean isRegistered(ServiceRegistration registration) {
-        List<HealthService> instances = consul.getHealthServices(registration.serviceName(), HealthServicesRequest.newBuilder()
-                .setPassing(false).setToken(aclToken).build()).getValue();
-        return instances != null && instances.stream()
-                .anyMatch(instance -> registration.instanceId().equals(instance.getService().getId()));
+        List<HealthService> instances;
+        try {
+            instances = agent.client().getHealthServices(registration.serviceName(), HealthServicesRequest.newBuilder()
+                    .setPassing(false).setToken(agent.aclToken()).build()).getValue();
+        } catch (RuntimeException e) {
+            AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceAndNodeRead(registration.serviceName()));
+            if (refusal != null) {
+                throw new RegistrationException("Consul refused to tell whether it still lists " + registration.instanceId()
+                        + ": " + refusal.text(), e);
+            }
+            throw e;
+        }
+        if (instances != null && instances.stream()
+                .anyMatch(instance -> registration.instanceId().equals(instance.getService().getId()))) {
+            return true;
+        }
+        String hidden = agent.aclHiddenInstances(registration.serviceName());
+        if (hidden != null) {
+            throw new RegistrationException("cannot tell whether Consul still lists " + registration.instanceId() + ": "
+                    + hidden, null);
+        }
+        return false;
     }
 
     public String agentAddress() {
-        return agentAddress;
+        return agent.address();
     }
 
     public void deregister(ServiceRegistration registration) {
         try {
-            consul.agentServiceDeregister(registration.instanceId(), aclToken);
+            agent.client().agentServiceDeregister(registration.instanceId(), agent.aclToken());
             log.info("deregistered {} from Consul", registration.instanceId());
         } catch (RuntimeException e) {
+            AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceWrite(registration.serviceName()));
             log.warn("cannot deregister {} from the Consul agent at {}: {}; Consul removes it after {} critical",
-                    registration.instanceId(), agentAddress, e.getMessage(), registration.check().deregisterCriticalAfter());
+                    registration.instanceId(), agent.address(), refusal != null ? refusal.text() : e.getMessage(),
+                    registration.check().deregisterCriticalAfter());
         }
     }
 

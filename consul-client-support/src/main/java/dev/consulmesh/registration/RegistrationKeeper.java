@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * Keeps this process registered for as long as it runs. When the agent cannot be reached at startup,
- * the process keeps serving and registration is retried with backoff. Once registered, the keeper
+ * the process keeps serving and registration is retried with backoff; when it answers and refuses the
+ * registration for want of ACL rights, start-up fails, since no retry can help. Once registered, the keeper
  * asks Consul every verify-interval whether it still lists the instance, and registers it again when
  * the agent lost it (an agent restart forgets services registered over its API; Spring Cloud's own
  * re-registration only works with TTL checks).
@@ -37,20 +38,26 @@ public final class RegistrationKeeper implements AutoCloseable {
         this.reregistrations = reregistrations;
     }
 
-    /** Registers now if the agent answers, else keeps trying in the background; returns at once either way. */
+    /**
+     * Registers now if the agent answers, else keeps trying in the background; returns at once either way.
+     *
+     * @throws RegistrationRefusedException when the agent answers and refuses for want of ACL rights
+     */
     public synchronized void start(ServiceRegistration toKeep) {
         if (running) {
             throw new IllegalStateException("already keeping " + registration.instanceId() + " registered");
         }
-        registration = toKeep;
-        running = true;
         try {
             registrar.register(toKeep);
             registered = true;
+        } catch (RegistrationRefusedException e) {
+            throw e;
         } catch (RegistrationException e) {
             consulProblem = e.getMessage();
             log.warn("{}; serving anyway and retrying with backoff until the agent answers", e.getMessage());
         }
+        registration = toKeep;
+        running = true;
         thread = new Thread(this::keep, "consul-registration");
         thread.setDaemon(true);
         thread.start();
@@ -94,8 +101,8 @@ public final class RegistrationKeeper implements AutoCloseable {
                     return;
                 }
                 if (consulProblem == null) {
-                    log.warn("cannot reach the Consul agent at {} to keep {} registered ({}); retrying with backoff",
-                            registrar.agentAddress(), registration.instanceId(), e.getMessage());
+                    log.warn("cannot keep {} registered with the Consul agent at {}: {}; retrying with backoff",
+                            registration.instanceId(), registrar.agentAddress(), e.getMessage());
                 } else {
                     backoff = next(backoff);
                 }

@@ -1,7 +1,7 @@
 package dev.consulmesh.balancing;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.metrics.MeshMetrics;
@@ -79,7 +79,7 @@ class MeshClientFailoverConsulTest {
         MeshClientProperties properties = new MeshClientProperties();
         properties.setAttemptTimeout(Duration.ofSeconds(1));
         metrics = MeshMetrics.inMemory();
-        ServiceDiscovery serviceDiscovery = new ServiceDiscovery(new ConsulClient(consul.host(), consul.httpPort()), null, discovery);
+        ServiceDiscovery serviceDiscovery = new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()), discovery);
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
         mesh = new MeshClient(serviceDiscovery, clients, MAPPER, properties,
                 new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), metrics);

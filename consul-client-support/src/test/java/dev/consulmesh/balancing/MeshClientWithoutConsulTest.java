@@ -1,7 +1,7 @@
 package dev.consulmesh.balancing;
 
-import com.ecwid.consul.v1.ConsulClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.metrics.MeshMetrics;
@@ -25,7 +25,7 @@ class MeshClientWithoutConsulTest {
         DiscoveryProperties properties = new DiscoveryProperties();
         properties.setFirstAnswerTimeout(Duration.ofMillis(500));
         ObjectMapper mapper = new ObjectMapper();
-        try (ServiceDiscovery discovery = new ServiceDiscovery(new ConsulClient("127.0.0.1", FreePorts.next()), null, properties);
+        try (ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at("127.0.0.1", FreePorts.next()), properties);
              MeshClient mesh = new MeshClient(discovery, new NodeClients(TcpClientOptions.defaults(), new PacketCodec(mapper)),
                      mapper, new MeshClientProperties(), new IdempotentPatterns(new PatternRoute(mapper), List.of()),
                      MeshMetrics.inMemory())) {

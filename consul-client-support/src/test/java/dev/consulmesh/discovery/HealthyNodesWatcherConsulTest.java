@@ -1,6 +1,6 @@
 package dev.consulmesh.discovery;
 
-import com.ecwid.consul.v1.ConsulClient;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.testsupport.TestConsul;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,12 +16,12 @@ import static org.awaitility.Awaitility.await;
 class HealthyNodesWatcherConsulTest {
 
     private static TestConsul consul;
-    private static ConsulClient client;
+    private static ConsulAgent agent;
 
     @BeforeAll
     static void startConsul() {
         consul = TestConsul.start();
-        client = new ConsulClient(consul.host(), consul.httpPort());
+        agent = ConsulAgent.at(consul.host(), consul.httpPort());
     }
 
     @AfterAll
@@ -45,7 +45,7 @@ class HealthyNodesWatcherConsulTest {
 
     @Test
     void anOutstandingBlockingQueryReturnsAsSoonAsTheDataChangesNotAtTheEndOfItsWait() throws Exception {
-        try (HealthyNodesWatcher watcher = new HealthyNodesWatcher("blocking", client, null, longWait())) {
+        try (HealthyNodesWatcher watcher = new HealthyNodesWatcher("blocking", agent, longWait())) {
             HealthyNodes first = watcher.firstAnswer().get(10, TimeUnit.SECONDS);
             assertThat(first.nodes()).isEmpty();
             Thread.sleep(300); // let the next query block in Consul with the index of the first answer
@@ -67,7 +67,7 @@ class HealthyNodesWatcherConsulTest {
     void onlyPassingInstancesAreListedAndTheNodeAddressFillsAnEmptyServiceAddress() throws Exception {
         registerTtl("mixed", "mixed-ok", "", 4002, "passing");
         registerTtl("mixed", "mixed-critical", "127.0.0.1", 4003, "critical");
-        try (HealthyNodesWatcher watcher = new HealthyNodesWatcher("mixed", client, null, longWait())) {
+        try (HealthyNodesWatcher watcher = new HealthyNodesWatcher("mixed", agent, longWait())) {
             HealthyNodes nodes = watcher.firstAnswer().get(10, TimeUnit.SECONDS);
             assertThat(nodes.nodes()).extracting(ServiceNode::instanceId).containsExactly("mixed-ok");
             assertThat(nodes.nodes().get(0).host()).isEqualTo("127.0.0.1"); // the agent's node address
@@ -90,7 +90,7 @@ class HealthyNodesWatcherConsulTest {
                     {"ID":"kept-1","Name":"kept","Address":"127.0.0.1","Port":4004,
                      "Check":{"TTL":"10m","Status":"passing"}}""");
             try (HealthyNodesWatcher watcher = new HealthyNodesWatcher("kept",
-                    new ConsulClient(own.host(), own.httpPort()), null, properties)) {
+                    ConsulAgent.at(own.host(), own.httpPort()), properties)) {
                 assertThat(watcher.firstAnswer().get(10, TimeUnit.SECONDS).nodes()).hasSize(1);
 
                 own.kill();

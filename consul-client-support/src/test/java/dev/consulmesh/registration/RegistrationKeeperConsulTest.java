@@ -1,6 +1,6 @@
 package dev.consulmesh.registration;
 
-import com.ecwid.consul.v1.ConsulClient;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.TestConsul;
@@ -25,8 +25,7 @@ class RegistrationKeeperConsulTest {
     @Test
     void registersAgainWhenTheAgentLostTheRegistration() {
         try (TestConsul consul = TestConsul.start()) {
-            ConsulRegistrar registrar = new ConsulRegistrar(new ConsulClient(consul.host(), consul.httpPort()), null,
-                    "http://127.0.0.1:" + consul.httpPort());
+            ConsulRegistrar registrar = new ConsulRegistrar(ConsulAgent.at(consul.host(), consul.httpPort()));
             Counter reregistrations = MeshMetrics.inMemory().reregistrations("kept");
             ServiceRegistration registration = registration(FreePorts.next());
             try (RegistrationKeeper keeper = new RegistrationKeeper(registrar, Duration.ofMillis(200), Duration.ofMillis(50),
@@ -51,8 +50,7 @@ class RegistrationKeeperConsulTest {
     @Test
     void anAgentThatCannotBeReachedAtStartupDoesNotStopTheProcessAndIsRetried() {
         int closedPort = FreePorts.next();
-        ConsulRegistrar registrar = new ConsulRegistrar(new ConsulClient("127.0.0.1", closedPort), null,
-                "http://127.0.0.1:" + closedPort);
+        ConsulRegistrar registrar = new ConsulRegistrar(ConsulAgent.at("127.0.0.1", closedPort));
         try (RegistrationKeeper keeper = new RegistrationKeeper(registrar, Duration.ofMillis(200), Duration.ofMillis(50),
                 Duration.ofMillis(200), MeshMetrics.inMemory().reregistrations("kept"))) {
             keeper.start(registration(FreePorts.next()));

@@ -7,14 +7,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain calls to a Consul agent's HTTP API, for tests to look at what the mesh did. */
+/**
+ * Plain calls to a Consul agent's HTTP API, for tests to look at what the mesh did; with an ACL token
+ * when the agent enforces ACLs.
+ */
 public final class ConsulHttp {
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final String token;
 
     public ConsulHttp(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    private ConsulHttp(String baseUrl, String token) {
         this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** The same agent, called with this token (null: none, so as Consul's anonymous token). */
+    public ConsulHttp withToken(String token) {
+        return new ConsulHttp(baseUrl, token);
     }
 
     public String baseUrl() {
@@ -41,9 +56,17 @@ public final class ConsulHttp {
         return response.body();
     }
 
+    /** GET; returns the whole answer, whatever its status. */
+    public HttpResponse<String> answer(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("X-Consul-Token", token);
+        }
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("Consul at " + baseUrl + " did not answer: " + e, e);
         } catch (InterruptedException e) {
