@@ -2,6 +2,8 @@ package dev.consulmesh.balancing;
 
 import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.transport.client.TcpClientOptions;
+import dev.consulmesh.transport.tls.TlsContexts;
+import dev.consulmesh.transport.tls.TlsProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -63,9 +65,18 @@ public class MeshClientProperties {
     @Valid
     private final Retry retry = new Retry();
 
+    /** TLS towards nodes: trusted CAs, and a client certificate for nodes that require one. */
+    private final TlsProperties tls = new TlsProperties();
+
+    public TlsProperties getTls() {
+        return tls;
+    }
+
     public TcpClientOptions toOptions() {
+        TcpClientOptions.ClientTls clientTls = tls.isEnabled()
+                ? new TcpClientOptions.ClientTls(TlsContexts.forClient(tls, "mesh.client.tls"), tls.isVerifyHostname()) : null;
         return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength,
-                new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count));
+                new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count), clientTls);
     }
 
     public EjectionSettings toEjectionSettings() {

@@ -74,6 +74,7 @@ public final class ConnectivityProbe {
                 case CONNECT_TIMEOUT -> ProbeOutcome.CONNECT_TIMEOUT;
                 case NO_ROUTE -> ProbeOutcome.NO_ROUTE;
                 case RESET -> ProbeOutcome.CLOSED;
+                case TLS_HANDSHAKE -> ProbeOutcome.TLS_FAILED;
                 default -> ProbeOutcome.OTHER;
             };
             return new ProbeResult(outcome, took, detail);

@@ -13,6 +13,8 @@ public enum ProbeOutcome {
     NO_ROUTE,
     /** It accepted the connection but did not answer within the probe timeout. */
     NOT_ANSWERING,
+    /** It accepted the connection but the TLS handshake failed. */
+    TLS_FAILED,
     /** It accepted the connection, then closed or reset it before answering. */
     CLOSED,
     /** Any other failure. */

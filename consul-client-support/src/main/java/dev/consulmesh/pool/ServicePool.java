@@ -213,6 +213,7 @@ public final class ServicePool implements AutoCloseable {
             case CONNECT_TIMEOUT -> "a connection that was not made in time";
             case NO_ROUTE -> "no route to it";
             case RESET -> "a reset connection";
+            case TLS_HANDSHAKE -> "a failed TLS handshake";
             default -> "a failed connection";
         };
     }

@@ -15,12 +15,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import jdk.net.ExtendedSocketOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
+import javax.net.ssl.SSLParameters;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.nio.channels.ClosedChannelException;
@@ -156,6 +158,9 @@ public final class TcpClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (options.tls() != null) {
+                            channel.pipeline().addLast("tls", tlsHandler(channel));
+                        }
                         channel.pipeline()
                                 .addLast("frame-decoder", new FrameDecoder(options.maxFrameLength()))
                                 .addLast("frame-encoder", FRAME_ENCODER)
@@ -163,7 +168,17 @@ public final class TcpClient implements AutoCloseable {
                     }
                 });
         bootstrap.connect(host, port).addListener((ChannelFuture connected) -> {
-            if (connected.isSuccess()) {
+            if (connected.isSuccess() && options.tls() != null) {
+                connected.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
+                    if (handshake.isSuccess()) {
+                        opening.complete(new Connection(connected.channel(), pending));
+                    } else {
+                        connected.channel().close();
+                        opening.completeExceptionally(new NodeUnreachableException(node, UnreachableReason.TLS_HANDSHAKE,
+                                "TLS handshake failed (" + rootMessage(handshake.cause()) + ")", handshake.cause()));
+                    }
+                });
+            } else if (connected.isSuccess()) {
                 opening.complete(new Connection(connected.channel(), pending));
             } else {
                 opening.completeExceptionally(unreachable(connected.cause()));
@@ -188,6 +203,25 @@ public final class TcpClient implements AutoCloseable {
             return new NodeUnreachableException(node, UnreachableReason.RESET, "connection reset (" + message + ")", cause);
         }
         return new NodeUnreachableException(node, UnreachableReason.OTHER, message, cause);
+    }
+
+    private SslHandler tlsHandler(SocketChannel channel) {
+        SslHandler handler = options.tls().context().newHandler(channel.alloc(), host, port);
+        if (options.tls().verifyHostname()) {
+            SSLParameters parameters = handler.engine().getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            handler.engine().setSSLParameters(parameters);
+        }
+        handler.setHandshakeTimeout(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return handler;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static int seconds(Duration duration) {

@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param requestTimeout  how long a request waits for its last answer packet, unless the call gives its own
  * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units
  * @param keepAlive       TCP keep-alive probing of the idle persistent connection
+ * @param tls             TLS towards the node, null for plain TCP
  */
-public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength, KeepAlive keepAlive) {
+public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength, KeepAlive keepAlive,
+                               ClientTls tls) {
 
     public TcpClientOptions {
         positive(connectTimeout, "connectTimeout");
@@ -23,7 +25,7 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
     }
 
     public TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength) {
-        this(connectTimeout, requestTimeout, maxFrameLength, KeepAlive.DEFAULT);
+        this(connectTimeout, requestTimeout, maxFrameLength, KeepAlive.DEFAULT, null);
     }
 
     public static TcpClientOptions defaults() {
@@ -32,13 +34,31 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
 
     /** A copy with another connect timeout. */
     public TcpClientOptions withConnectTimeout(Duration timeout) {
-        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, keepAlive);
+        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, keepAlive, tls);
+    }
+
+    /** A copy that speaks TLS. */
+    public TcpClientOptions withTls(ClientTls clientTls) {
+        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength, keepAlive, clientTls);
     }
 
     private static void positive(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + duration);
+        }
+    }
+
+    /**
+     * TLS towards nodes.
+     *
+     * @param context        trusted CAs and, for mutual TLS, this client's certificate
+     * @param verifyHostname whether the node's certificate must name the address connected to
+     */
+    public record ClientTls(io.netty.handler.ssl.SslContext context, boolean verifyHostname) {
+
+        public ClientTls {
+            Objects.requireNonNull(context, "context");
         }
     }
 

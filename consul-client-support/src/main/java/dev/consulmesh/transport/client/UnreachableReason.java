@@ -11,6 +11,8 @@ public enum UnreachableReason {
     NO_ROUTE,
     /** The connection was reset or closed before the request was written. */
     RESET,
+    /** The TLS handshake failed: an untrusted or mismatched certificate, or a peer that does not speak TLS. */
+    TLS_HANDSHAKE,
     /** The client was closed on this side (the node left the healthy set). */
     CLIENT_CLOSED,
     /** Anything else the operating system reported. */

@@ -13,7 +13,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.consulmesh.transport.tls.TlsContexts;
+import dev.consulmesh.transport.tls.TlsProperties;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +55,8 @@ public final class TcpServer {
         if (serverChannel != null) {
             return;
         }
+        SslContext tls = properties.getTls().isEnabled()
+                ? TlsContexts.forServer(properties.getTls(), properties.prefix() + ".tls") : null;
         bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", true));
         workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -63,6 +68,9 @@ public final class TcpServer {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         connections.add(channel);
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
+                        }
                         channel.pipeline()
                                 .addLast("frame-decoder", new FrameDecoder(properties.getMaxFrameLength()))
                                 .addLast("frame-encoder", frameEncoder)
@@ -78,7 +86,9 @@ public final class TcpServer {
                     + " (" + e.getMessage() + "): is the port taken, or is the host not an address of this machine?"
                     + " Check push.tcp.host / push.tcp.port (or mesh.tcp.*)", e);
         }
-        log.info("TCP server listening on {} with {} handler(s)", serverChannel.localAddress(), handlers.size());
+        log.info("TCP server listening on {} with {} handler(s){}", serverChannel.localAddress(), handlers.size(),
+                tls == null ? "" : ", TLS" + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
+                        ? " with client certificates required" : ""));
     }
 
     /** The bound port: the configured one, or the one picked when the configured port is 0. */

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
+import dev.consulmesh.transport.tls.TlsProperties;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.time.Duration;
  */
 @Validated
 public class TcpServerProperties {
+
+    private final String prefix;
 
     /** Interface the TCP server binds: 0.0.0.0 for every interface, 127.0.0.1 for this host only. */
     @NotBlank
@@ -40,6 +43,28 @@ public class TcpServerProperties {
     @NotNull
     @DurationMin(millis = 0)
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    /** TLS on the server, optionally requiring client certificates (mutual TLS). */
+    private final TlsProperties tls = new TlsProperties();
+
+    /** Settings bound under {@code mesh.tcp}. */
+    public TcpServerProperties() {
+        this("mesh.tcp");
+    }
+
+    /** @param prefix where the settings are bound, for error messages ({@code push.tcp}) */
+    public TcpServerProperties(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** Where these settings are bound, for messages that name a property. */
+    public String prefix() {
+        return prefix;
+    }
+
+    public TlsProperties getTls() {
+        return tls;
+    }
 
     public String getHost() {
         return host;

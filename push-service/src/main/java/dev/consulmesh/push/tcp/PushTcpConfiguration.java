@@ -12,6 +12,6 @@ public class PushTcpConfiguration {
     @Bean
     @ConfigurationProperties("push.tcp")
     public TcpServerProperties pushTcpServerProperties() {
-        return new TcpServerProperties();
+        return new TcpServerProperties("push.tcp");
     }
 }
