@@ -9,6 +9,10 @@
 // non-loopback IPv4), --service (push-service), --check-interval (5s), --drain (2s), --standalone
 // (do not register). SIGTERM or SIGINT: deregister, keep serving for the drain period, stop.
 //
+// TLS (Nest's `tlsOptions`): --tls-cert FILE and --tls-key FILE (PEM) serve TLS; with --tls-ca FILE
+// and --tls-require-client-cert only clients presenting a certificate of that CA get through (mutual
+// TLS: requestCert and rejectUnauthorized). A refused handshake is logged with Node's error code.
+//
 // Plain JavaScript without a compile step: decorators are applied as functions (Reflect.decorate).
 
 import 'reflect-metadata';
@@ -30,6 +34,10 @@ const { values: options } = parseArgs({
     'check-interval': { type: 'string', default: '5s' },
     drain: { type: 'string', default: '2s' },
     standalone: { type: 'boolean', default: false },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'tls-ca': { type: 'string' },
+    'tls-require-client-cert': { type: 'boolean', default: false },
   },
 });
 if (!options.items) {
@@ -89,6 +97,23 @@ function newsModule(store) {
   return NewsModule;
 }
 
+/** Nest's `tlsOptions` (Node's tls.createServer options) from --tls-*, or undefined for plain TCP. */
+async function tlsOptions() {
+  if (!options['tls-cert'] && !options['tls-key']) {
+    return undefined;
+  }
+  if (!options['tls-cert'] || !options['tls-key'] || (options['tls-require-client-cert'] && !options['tls-ca'])) {
+    throw new Error('TLS needs --tls-cert and --tls-key, and --tls-ca with --tls-require-client-cert');
+  }
+  return {
+    cert: await readFile(options['tls-cert']),
+    key: await readFile(options['tls-key']),
+    ...(options['tls-ca'] ? { ca: await readFile(options['tls-ca']) } : {}),
+    requestCert: options['tls-require-client-cert'],
+    rejectUnauthorized: options['tls-require-client-cert'],
+  };
+}
+
 function seconds(text) {
   const match = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(text);
   if (!match) {
@@ -100,13 +125,22 @@ function seconds(text) {
 async function main() {
   const store = new NewsStore(options.items);
   const count = await store.load();
+  const tls = await tlsOptions();
   const app = await NestFactory.createMicroservice(newsModule(store), {
     transport: Transport.TCP,
-    options: { host: options.host, port },
+    options: { host: options.host, port, ...(tls ? { tlsOptions: tls } : {}) },
     logger: ['error', 'warn'],
   });
+  if (tls) {
+    // A socket already destroyed no longer knows its peer's address.
+    app.on('tlsClientError', (err, socket) => {
+      const peer = socket.remoteAddress ? ` from ${socket.remoteAddress}:${socket.remotePort}` : '';
+      console.warn(`TLS connection${peer} refused: ${err.code ?? err.message}`);
+    });
+  }
   await app.listen();
-  console.log(`news-service listening on ${options.host}:${port}, serving ${count} items from ${options.items}`);
+  const security = !tls ? '' : options['tls-require-client-cert'] ? ' over TLS with client certificates required' : ' over TLS';
+  console.log(`news-service listening on ${options.host}:${port}${security}, serving ${count} items from ${options.items}`);
 
   let registration = null;
   const consul = new ConsulAgent(consulUrl);

@@ -2,7 +2,6 @@ package dev.consulmesh.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.consulmesh.gateway.news.NewsController;
@@ -12,6 +11,7 @@ import dev.consulmesh.testsupport.LocalConsulAgent;
 import dev.consulmesh.testsupport.LoggedProcess;
 import dev.consulmesh.testsupport.NodeProject;
 import dev.consulmesh.testsupport.ProjectPaths;
+import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -55,7 +55,7 @@ class NestPeerIT {
     private static final int CONCURRENT_SENDS = 400;
     private static final int GATEWAY_REQUESTS = 300;
 
-    private static final List<AutoCloseable> startedForAll = new ArrayList<>();
+    private static final StartedResources startedForAll = new StartedResources();
     private static NodeProject nest;
     private static LocalConsulAgent consul;
     private static JavaNode nodeA;
@@ -64,7 +64,7 @@ class NestPeerIT {
     private static List<JsonNode> items;
     private static Path itemsFile;
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private record JavaNode(JavaProcess process, int tcpPort, int httpPort) {
@@ -81,7 +81,7 @@ class NestPeerIT {
         }
         nest.install();
         System.out.println("NestJS peer project " + NEST_PEER + " on node " + nest.nodeVersion());
-        consul = startedForAll(LocalConsulAgent.start());
+        consul = startedForAll.add(LocalConsulAgent.start());
         int[] ports = FreePorts.next(4);
         nodeA = pushService("push-a", ports[0], ports[1]);
         nodeB = pushService("push-b", ports[2], ports[3]);
@@ -100,7 +100,7 @@ class NestPeerIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        closeInReverse(startedForAll);
+        startedForAll.close();
     }
 
     @BeforeEach
@@ -110,13 +110,13 @@ class NestPeerIT {
 
     @AfterEach
     void stopThisTestsProcesses() throws Exception {
-        closeInReverse(started);
+        started.close();
     }
 
     @Test
     void aNestClientGetsFromAJavaNodeWhatANestServiceWouldAnswer() throws Exception {
         int referencePort = FreePorts.next();
-        started(nest.start("nest-reference", "news-service.mjs", List.of("--items", itemsFile.toString(),
+        started.add(nest.start("nest-reference", "news-service.mjs", List.of("--items", itemsFile.toString(),
                 "--port", String.valueOf(referencePort), "--host", "127.0.0.1", "--standalone"), Map.of()))
                 .awaitLogLine(LISTENING, Duration.ofSeconds(30));
         String refreshedBefore = lastFeedRefresh(nodeA);
@@ -132,9 +132,9 @@ class NestPeerIT {
         // send('fetchLatestNews', latestTime) and send('fetchLatestNews', {latestTime, limit})
         long now = report.at("/bareLatestTime/latestTime").asLong();
         assertThat(report.at("/bareLatestTime/values")).as("answer to a bare latestTime")
-                .containsExactly(page(now, 20));
+                .containsExactly(NewsPages.page(items, now, 20));
         assertThat(report.at("/objectQuery/values")).as("answer to {latestTime, limit: 5}")
-                .containsExactly(page(now, 5));
+                .containsExactly(NewsPages.page(items, now, 5));
 
         // emit('fetchNewsTask', ...) is fire-and-forget: the node's feed refreshes when it arrives.
         assertThat(report.at("/emit/completedAfterValues").asInt()).as("emit completed").isEqualTo(1);
@@ -179,7 +179,7 @@ class NestPeerIT {
         int nestPort = ports[0];
         int gatewayPort = ports[1];
         int managementPort = ports[2];
-        LoggedProcess nestNode = started(nest.start("nest-news", "news-service.mjs", List.of(
+        LoggedProcess nestNode = started.add(nest.start("nest-news", "news-service.mjs", List.of(
                 "--items", itemsFile.toString(), "--port", String.valueOf(nestPort), "--host", "127.0.0.1",
                 "--advertised-host", "127.0.0.1", "--check-interval", "1s", "--drain", "0s"),
                 Map.of("CONSUL_HOST", consul.host(), "CONSUL_PORT", String.valueOf(consul.httpPort()))));
@@ -192,7 +192,7 @@ class NestPeerIT {
         JsonNode check = JSON.readTree(consul.http().get("/v1/agent/checks")).get("service:" + nestId);
         assertThat(check.get("Type").asText()).as("check of %s: %s", nestId, check).isEqualTo("tcp");
 
-        JavaProcess gateway = started(JavaProcess.start("gateway", jar("main-gateway"), List.of(
+        JavaProcess gateway = started.add(JavaProcess.start("gateway", jar("main-gateway"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + gatewayPort,
@@ -225,7 +225,7 @@ class NestPeerIT {
                 JsonNode body = JSON.readTree(response.body());
                 if (response.statusCode() != 200) {
                     failures.add("call " + i + " answered " + response.statusCode() + " by " + node + ": " + response.body());
-                } else if (!body.get("items").equals(page(latestTime, limit))) {
+                } else if (!body.get("items").equals(NewsPages.page(items, latestTime, limit))) {
                     failures.add("call " + i + " (latestTime=" + latestTime + ", limit=" + limit + ") got another page"
                             + " from " + node + ": " + body);
                 }
@@ -246,13 +246,6 @@ class NestPeerIT {
         // No attempt failed on any node, not even one a retry on another node would have hidden.
         assertThat(meshNodes(managementPort)).allSatisfy((id, node) ->
                 assertThat(node.get("failures").asLong()).as("failed attempts on %s", id).isZero());
-    }
-
-    /** The items a node serves before {@code latestTime}, newest first, at most {@code limit}. */
-    private static ArrayNode page(long latestTime, int limit) {
-        ArrayNode page = JSON.createArrayNode();
-        items.stream().filter(item -> item.get("publishedAt").asLong() < latestTime).limit(limit).forEach(page::add);
-        return page;
     }
 
     /** Every item of a node, paged through with the mesh's own TCP client. */
@@ -280,7 +273,7 @@ class NestPeerIT {
     }
 
     private static JavaNode pushService(String name, int tcpPort, int httpPort) {
-        JavaProcess process = startedForAll(JavaProcess.start(name, jar("push-service"), List.of(
+        JavaProcess process = startedForAll.add(JavaProcess.start(name, jar("push-service"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + httpPort,
@@ -324,30 +317,5 @@ class NestPeerIT {
 
     private static Path jar(String module) {
         return ProjectPaths.root().resolve(module + "/target/" + module + ".jar");
-    }
-
-    private <T extends AutoCloseable> T started(T process) {
-        started.add(process);
-        return process;
-    }
-
-    private static <T extends AutoCloseable> T startedForAll(T process) {
-        startedForAll.add(process);
-        return process;
-    }
-
-    private static void closeInReverse(List<AutoCloseable> closeables) throws Exception {
-        Exception first = null;
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            try {
-                closeables.get(i).close();
-            } catch (Exception e) {
-                first = first == null ? e : first;
-            }
-        }
-        closeables.clear();
-        if (first != null) {
-            throw first;
-        }
     }
 }
