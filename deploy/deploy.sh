@@ -191,6 +191,7 @@ ssh_opts=(-o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=10 ${DEPL
 sudo_of=()
 on() { # host index, on-host.sh command...: runs deploy/on-host.sh there as root
   local i=$1; shift
+  # shellcheck disable=SC2029 # the command line is built here on purpose (words without spaces)
   ssh "${ssh_opts[@]}" "${targets[$i]}" "${sudo_of[$i]}bash -s -- $*" < "$DEPLOY/on-host.sh"
 }
 

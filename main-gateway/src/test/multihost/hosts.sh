@@ -43,8 +43,8 @@ ns() { echo "cm$(run_id "$1")-$2"; }
 host_pid() { cat "$1/hosts/$2/pid"; }
 
 pick_subnet() {
-  local try octet
-  for try in $(seq 1 50); do
+  local octet
+  for _ in $(seq 1 50); do
     octet=$(( (RANDOM % 200) + 20 ))
     # not on any route or address of this machine, nor taken by another run
     if ! ip -4 route show | grep -q "^10\.77\.$octet\." && ! ip -4 addr show | grep -q "inet 10\.77\.$octet\."; then
@@ -118,8 +118,7 @@ CONFIG
 }
 
 wait_for_sshd() { # host dir, address
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     if [ -s "$1/pid" ] && (exec 3<>"/dev/tcp/$2/22") 2>/dev/null; then return 0; fi
     sleep 0.1
   done
@@ -153,26 +152,32 @@ link() {
   ip -n "$(ns "$run" net)" link set "p-$name" "$state"
 }
 
-# Ends what runs in this run's namespaces (only those: they were made by this run), SIGTERM first.
+# The processes in this run's namespaces: made by this run, so the only ones it may signal.
+run_pids() { # namespaces...
+  local n
+  for n in "$@"; do ip netns pids "$n" 2>/dev/null || true; done
+}
+
+# Ends what runs in this run's namespaces, SIGTERM first, then deletes them.
 down() {
-  local run=$1 keep=${2:-} id namespaces pids pid i
+  local run=$1 keep=${2:-} id namespaces pids
   [ -f "$run/id" ] || return 0
   id=$(run_id "$run")
   mapfile -t namespaces < <(ip netns list | awk '{print $1}' | grep "^cm$id-" || true)
-  pids=()
-  for n in "${namespaces[@]}"; do
-    mapfile -t -O "${#pids[@]}" pids < <(ip netns pids "$n" 2>/dev/null || true)
-  done
+  mapfile -t pids < <(run_pids "${namespaces[@]}")
   if [ ${#pids[@]} -gt 0 ]; then
     kill -TERM "${pids[@]}" 2>/dev/null || true
-    for i in $(seq 1 200); do
-      alive=()
-      for pid in "${pids[@]}"; do [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && alive+=("$pid"); done
-      [ ${#alive[@]} -gt 0 ] || break
+    for _ in $(seq 1 200); do
+      mapfile -t pids < <(run_pids "${namespaces[@]}")
+      [ ${#pids[@]} -gt 0 ] || break
       sleep 0.1
     done
-    for pid in "${alive[@]}"; do echo "hosts.sh: $pid did not stop within 20 s of SIGTERM; killing it" >&2; done
-    [ ${#alive[@]} -eq 0 ] || kill -KILL "${alive[@]}" 2>/dev/null || true
+    # asked again: a pid that ended meanwhile is in no namespace of this run, and is not signalled
+    mapfile -t pids < <(run_pids "${namespaces[@]}")
+    if [ ${#pids[@]} -gt 0 ]; then
+      echo "hosts.sh: ${pids[*]} did not stop within 20 s of SIGTERM; killing them" >&2
+      kill -KILL "${pids[@]}" 2>/dev/null || true
+    fi
   fi
   for n in "${namespaces[@]}"; do ip netns del "$n" 2>/dev/null || true; done
   ip link del "cm$id" 2>/dev/null || true
