@@ -88,13 +88,21 @@ wait_until() { # what, seconds, condition function
 last_state="(not asked yet)"
 unit=consul
 
-# A server is healthy when the cluster has a leader and Autopilot reports every server healthy (this
-# one included): a rolling restart then never takes down a second server before the first is back.
+# A server is healthy when it knows a leader and Autopilot reports every server healthy (this one
+# included), twice over at least 3 s: Autopilot refreshes server health every few seconds, so a
+# report from just before the restart cannot pass for the server being back. A rolling restart then
+# never takes down a second server before the first is back.
+healthy_since=""
 consul_server_ready() {
   local answer
+  if [ -z "$(leader)" ]; then
+    last_state="this server knows no leader yet"; healthy_since=""; return 1
+  fi
   answer=$(agent_get /v1/operator/autopilot/health)
   last_state="autopilot health: $answer"
-  [ "${answer%% *}" = 200 ]
+  if [ "${answer%% *}" != 200 ]; then healthy_since=""; return 1; fi
+  healthy_since=${healthy_since:-$SECONDS}
+  (( SECONDS - healthy_since >= 3 ))
 }
 
 # A client is healthy when it reaches a leader, its node's serfHealth passes, and every check
