@@ -184,10 +184,16 @@ if [ -n "$consul_binary" ]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/consul-mesh-deploy.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
+# One SSH connection per host, shared by every command sent to it (each wait polls over it).
 # shellcheck disable=SC2206
-ssh_opts=(-o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=10 ${DEPLOY_SSH_OPTS:-})
+ssh_opts=(-o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=10
+          -o ControlMaster=auto -o "ControlPath=$work/ssh-%C" -o ControlPersist=120 ${DEPLOY_SSH_OPTS:-})
+finish() {
+  local target
+  for target in "${targets[@]}"; do ssh "${ssh_opts[@]}" -O exit "$target" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap finish EXIT
 sudo_of=()
 on() { # host index, on-host.sh command...: runs deploy/on-host.sh there as root
   local i=$1; shift

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A few threads calling GET /fetchLatestNews on the gateway back to back, each call recorded with
+ * A few threads calling GET /fetchLatestNews on the gateway one call after another, each recorded with
  * when it started and ended, its status and the node that answered (X-Push-Node). Bounded: it stops
  * when told, or at its time limit whatever happens.
  */
@@ -32,6 +32,8 @@ final class GatewayLoad implements AutoCloseable {
             return (endNanos - startNanos) / 1_000_000;
         }
     }
+
+    private static final long PAUSE_MILLIS = 20;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -72,6 +74,16 @@ final class GatewayLoad implements AutoCloseable {
             } catch (Exception e) {
                 calls.add(new Call(start, System.nanoTime(), 0, null, e.toString()));
             }
+            pause();
+        }
+    }
+
+    /** A short pause between calls, so a few threads load the gateway without taking every core. */
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

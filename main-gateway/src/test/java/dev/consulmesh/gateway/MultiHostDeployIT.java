@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code deploy/deploy.sh} installs and starts everything over SSH from an inventory, through the
  * systemd units of {@code deploy/systemd} (a systemctl stand-in runs exactly their ExecStart with their
  * EnvironmentFile, since systemd is not PID 1 here). No node is told its address: each registers the
- * default, its host's first non-loopback IPv4 address. Then one application server loses its link
- * under load, and the Consul leader stops.
+ * default, its host's first non-loopback IPv4 address. Then, under load: a second deployment restarts
+ * every Consul agent one at a time, one application server loses its link, and the Consul leader stops.
  *
  * <p>Needs root, iproute2, util-linux, openssh-server and systemd's systemd-analyze; skips without
  * them, except under CI=true where a skip would hide a broken test, so it fails instead.
@@ -93,17 +93,24 @@ class MultiHostDeployIT {
     }
 
     private void deployAndCheck(NamespacedHosts hosts) throws Exception {
-        runDeployScript(hosts);
-        verifyUnitsWithSystemdAnalyze(hosts);
-        processesRunAsTheirUnitsSayWithoutAnAdvertisedHost(hosts);
-        eachNodeRegisteredTheAddressOfItsOwnHost(hosts);
-        String gateway = "http://" + hosts.address("gateway-1") + ":3000";
-        theGatewayServesFromBothNodes(hosts, gateway);
-        cuttingAnApplicationHostMovesTheLoadToTheOther(hosts, gateway);
-        stoppingTheConsulLeaderKeepsClusterAndGatewayServing(hosts, gateway);
+        Path inventory = writeInventory(hosts);
+        try {
+            String firstDeploy = runDeployScript(hosts, inventory);
+            assertThat(firstDeploy).contains("no Consul leader yet (a new cluster)");
+            verifyUnitsWithSystemdAnalyze(hosts);
+            processesRunAsTheirUnitsSayWithoutAnAdvertisedHost(hosts);
+            eachNodeRegisteredTheAddressOfItsOwnHost(hosts);
+            String gateway = "http://" + hosts.address("gateway-1") + ":3000";
+            theGatewayServesFromBothNodes(hosts, gateway);
+            rollingRestartOfEveryConsulAgentFailsNoCall(hosts, inventory, gateway);
+            cuttingAnApplicationHostMovesTheLoadToTheOther(hosts, gateway);
+            stoppingTheConsulLeaderKeepsClusterAndGatewayServing(hosts, gateway);
+        } finally {
+            Files.deleteIfExists(inventory);
+        }
     }
 
-    private void runDeployScript(NamespacedHosts hosts) throws IOException {
+    private Path writeInventory(NamespacedHosts hosts) throws IOException {
         StringBuilder inventory = new StringBuilder("# written by MultiHostDeployIT\n");
         HOSTS.keySet().forEach(host -> {
             String role = host.startsWith("consul-") ? "consul-server" : host.startsWith("app-") ? "push-service" : "main-gateway";
@@ -116,19 +123,48 @@ class MultiHostDeployIT {
         });
         Path file = Files.createTempFile("multihost-inventory", ".txt");
         Files.writeString(file, inventory);
-        Path root = ProjectPaths.root();
-        List<String> deploy = List.of("bash", root.resolve("deploy/deploy.sh").toString(),
-                "--consul-binary", ConsulBinary.path().toString(), "--timeout", "120", file.toString());
+        return file;
+    }
+
+    /** Runs deploy/deploy.sh with the inventory over the hosts' SSH; returns its output once it passed. */
+    private String runDeployScript(NamespacedHosts hosts, Path inventory, String... options) {
+        List<String> deploy = new ArrayList<>(List.of("bash", ProjectPaths.root().resolve("deploy/deploy.sh").toString(),
+                "--consul-binary", ConsulBinary.path().toString(), "--timeout", "120"));
+        deploy.addAll(List.of(options));
+        deploy.add(inventory.toString());
         long start = System.nanoTime();
         NamespacedHosts.Result result = NamespacedHosts.run(Duration.ofSeconds(270), deploy,
                 Map.of("DEPLOY_SSH_OPTS", hosts.sshOptions()));
-        Files.deleteIfExists(file);
-        note("deploy/deploy.sh (copy to 6 hosts, start 9 nodes one at a time): %d s, exit %d", secondsSince(start),
-                result.exitCode());
+        note("deploy/deploy.sh %s(6 hosts, nodes restarted one at a time): %d s, exit %d", String.join(" ", options) + " ",
+                secondsSince(start), result.exitCode());
         result.output().lines().filter(l -> l.contains("installed in") || l.contains("passing after") || l.contains("healthy")
-                        || l.startsWith("deploy: done"))
+                        || l.contains("new cluster") || l.startsWith("deploy: done"))
                 .forEach(l -> note("    %s", l.strip()));
         assertThat(result.exitCode()).as("deploy.sh exit code; its output:%n%s", result.output()).isZero();
+        return result.output();
+    }
+
+    /** A second deployment restarts the running Consul servers and clients one by one while calls go on. */
+    private void rollingRestartOfEveryConsulAgentFailsNoCall(NamespacedHosts hosts, Path inventory, String gateway)
+            throws Exception {
+        GatewayLoad load = GatewayLoad.start(gateway, LOAD_THREADS, Duration.ofSeconds(200));
+        List<Call> calls;
+        String output;
+        try {
+            waitUntil("the load is running", Duration.ofSeconds(10), () -> load.calls().size() >= 10);
+            output = runDeployScript(hosts, inventory, "--only", "consul");
+        } finally {
+            calls = load.stop();
+        }
+        List<Call> failed = calls.stream().filter(c -> !c.ok()).toList();
+        note("rolling restart of the 6 Consul agents under load (%d threads): %d calls, %d failed, answered by %s",
+                LOAD_THREADS, calls.size(), failed.size(), calls.stream().map(Call::node).distinct().sorted().toList());
+        failed.forEach(c -> note("    failed call: status %d after %d ms: %s", c.status(), c.millis(), c.error()));
+        assertThat(output).doesNotContain("new cluster");
+        assertThat(output.lines().filter(l -> l.startsWith("deploy: restarting consul on")).count()).isEqualTo(HOSTS.size());
+        assertThat(failed).as("calls failed during the rolling restart of Consul").isEmpty();
+        waitUntil("both nodes passing again", Duration.ofSeconds(30),
+                () -> passingIds(hosts, "consul-1").size() == 2);
     }
 
     private void verifyUnitsWithSystemdAnalyze(NamespacedHosts hosts) {
