@@ -172,8 +172,8 @@ final class NamespacedHosts implements AutoCloseable {
     private synchronized void down() {
         if (Files.isDirectory(runDir)) {
             Result down = run(Duration.ofSeconds(60), List.of("bash", SCRIPT.toString(), "down", runDir.toString()));
-            if (down.exitCode() != 0) {
-                System.err.println("hosts.sh down failed (" + down.exitCode() + "):\n" + down.output());
+            if (down.exitCode() != 0 || !down.output().isBlank()) {
+                System.err.println("hosts.sh down (exit " + down.exitCode() + "):\n" + down.output());
             }
         }
     }
