@@ -1,28 +1,42 @@
-# A Consul SERVER agent of a three-server cluster (see deploy/). Every server runs this file with its
-# own environment: the agent reads CONSUL_BIND_ADDR etc. through the -bind / -client / -retry-join flags
-# in deploy/systemd/consul-server.service, so this file holds what is the same on every server.
+# A Consul SERVER agent of the cluster (three servers; see deploy/README.md). deploy/deploy.sh installs
+# it as /etc/consul.d/consul.hcl on every host with the role consul-server. What differs per server
+# comes from elsewhere:
+#   - its address: CONSUL_BIND_ADDR in /etc/consul-mesh/consul.env, passed as -bind by
+#     deploy/systemd/consul.service (Consul advertises the bind address to the other agents);
+#   - its node name: the host name (must be unique in the cluster);
+#   - bootstrap_expect and retry_join (the servers' addresses): /etc/consul.d/cluster.hcl, which
+#     deploy.sh writes from the inventory.
 
-server           = true
-bootstrap_expect = 3
-datacenter       = "dc1"
-data_dir         = "/var/lib/consul"
+server     = true
+datacenter = "dc1"
+data_dir   = "/var/lib/consul"
 
-# The UI and HTTP API: reachable by operators; firewall port 8500 to your admin network.
+# The HTTP API and UI listen on loopback only: services and operators on this host use them. To reach
+# the UI from an admin network, add this server's address, e.g. client_addr = "127.0.0.1 10.0.0.11"
+# (or "127.0.0.1 {{ GetPrivateIP }}"), and firewall port 8500 to that network.
+client_addr = "127.0.0.1"
+
 ui_config {
   enabled = true
 }
 
 ports {
   http     = 8500
-  dns      = 8600
+  dns      = -1
   grpc     = -1
   grpc_tls = -1
-  # serf_lan 8301 (TCP+UDP), serf_wan 8302, server RPC 8300: open between all Consul agents.
+  # server RPC 8300 (TCP) and LAN gossip 8301 (TCP+UDP) keep their defaults: open them between all
+  # Consul agents. WAN gossip (8302) is only for joining datacenters.
 }
 
-# Remove nodes whose agents left without saying so after 72 h (Consul's default), and reap
-# critical services registered with DeregisterCriticalServiceAfter.
-reconnect_timeout = "72h"
+# A server that is stopped (SIGTERM) does not leave the cluster: it stays a voter and rejoins when it
+# comes back, so a rolling restart never shrinks the quorum. Autopilot removes servers that are gone
+# for good once a replacement joins.
+leave_on_terminate = false
+
+autopilot {
+  cleanup_dead_servers = true
+}
 
 performance {
   raft_multiplier = 1
