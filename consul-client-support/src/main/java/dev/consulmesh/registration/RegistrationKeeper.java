@@ -18,6 +18,9 @@ public final class RegistrationKeeper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationKeeper.class);
 
+    /** Longest wait for the agent to confirm a deregistration on shutdown. */
+    static final Duration DEREGISTRATION_TIMEOUT = Duration.ofSeconds(5);
+
     private final ConsulRegistrar registrar;
     private final Duration verifyInterval;
     private final Duration initialBackoff;
@@ -149,7 +152,28 @@ public final class RegistrationKeeper implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        registrar.deregister(registration);
+        deregisterWithin(DEREGISTRATION_TIMEOUT);
         registered = false;
+    }
+
+    /**
+     * Deregisters, waiting at most {@code timeout}: an agent cut off from this process (a lost link)
+     * would otherwise hold a shutdown for the HTTP client's whole read timeout. Consul then removes
+     * the instance itself once its check fails.
+     */
+    private void deregisterWithin(Duration timeout) {
+        Thread deregistration = new Thread(() -> registrar.deregister(registration), "consul-deregistration");
+        deregistration.setDaemon(true);
+        deregistration.start();
+        try {
+            deregistration.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (deregistration.isAlive()) {
+            log.warn("the Consul agent at {} did not answer the deregistration of {} within {} ms; shutting down anyway"
+                    + " (Consul removes the instance once its check fails)", registrar.agentAddress(),
+                    registration.instanceId(), timeout.toMillis());
+        }
     }
 }
