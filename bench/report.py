@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Turns the raw output of one bench/run.sh run into results.json and RESULTS.md, with the ratios the
+targets are stated in. Every figure comes from the run directory; nothing is carried over from earlier runs."""
+import argparse
+import csv
+import json
+import re
+import statistics
+from pathlib import Path
+
+SYSTEMS = ("mesh", "nest", "baseline")
+LABELS = {
+    "mesh": "our gateway (main-gateway → push-service over TCP, Consul discovery)",
+    "nest": "NestJS (platform-express app → Nest TCP microservice)",
+    "baseline": "bare baseline (WebFlux/Reactor Netty, bytes from memory, no second hop)",
+}
+
+
+def parse_wrk(text):
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return {
+        "requests": requests,
+        "requests_per_second": rps,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(g) for g in sock.groups()) if sock else 0,
+    }
+
+
+def pairs(path):
+    out = {}
+    for entry in Path(path).read_text().split():
+        name, value = entry.split("=", 1)
+        out[name] = value
+    return out
+
+
+def cpu_seconds(raw, system, phase, clk_tck):
+    before = pairs(raw / f"{system}.cpu-{phase}-before")
+    after = pairs(raw / f"{system}.cpu-{phase}-after")
+    return {name: (int(after[name]) - int(before[name])) / clk_tck for name in after}
+
+
+def percentile(sorted_values, q):
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, max(0, int(round(q * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[index]
+
+
+def parse_vegeta(path):
+    latencies, errors, total = [], 0, 0
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            total += 1
+            code, latency_ns = int(row[1]), int(row[2])
+            if code != 200:
+                errors += 1
+            latencies.append(latency_ns / 1e6)
+    latencies.sort()
+    return {
+        "requests": total,
+        "errors": errors,
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
+        "p999_ms": percentile(latencies, 0.999),
+        "max_ms": latencies[-1] if latencies else None,
+    }
+
+
+def per_10k(seconds, requests):
+    return round(sum(seconds.values()) / requests * 10_000, 3) if requests else None
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for name in ("run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
+        ap.add_argument("--" + name, required=True)
+    ap.add_argument("--smoke", action="store_true")
+    args = ap.parse_args()
+    run, raw = Path(args.run), Path(args.run) / "raw"
+    machine = dict(line.split(" ", 1) for line in (run / "machine").read_text().splitlines())
+    clk_tck = int(machine["clk_tck"])
+    rate = int((run / "rate").read_text())
+
+    systems = {}
+    for system in SYSTEMS:
+        rounds = [parse_wrk((raw / f"{system}.wrk.{i}").read_text()) for i in range(1, int(args.rounds) + 1)]
+        sat_cpu = cpu_seconds(raw, system, "saturation", clk_tck)
+        sat_requests = sum(r["requests"] for r in rounds)
+        fixed = parse_vegeta(raw / f"{system}.vegeta.csv")
+        rate_cpu = cpu_seconds(raw, system, "rate", clk_tck)
+        memory = {}
+        for name, value in pairs(raw / f"{system}.memory").items():
+            rss, hwm = value.split("/")
+            memory[name] = {"rss_mb": round(int(rss) / 1024, 1), "peak_rss_mb": round(int(hwm) / 1024, 1)}
+        systems[system] = {
+            "description": LABELS[system],
+            "saturation": {
+                "rounds": rounds,
+                "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
+                "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
+                "cpu_seconds": {k: round(v, 2) for k, v in sat_cpu.items()},
+                "cpu_seconds_per_10k_requests": per_10k(sat_cpu, sat_requests),
+            },
+            "fixed_rate": {
+                **fixed,
+                "rate_per_second": rate,
+                "cpu_seconds": {k: round(v, 2) for k, v in rate_cpu.items()},
+                "cpu_seconds_per_10k_requests": per_10k(rate_cpu, fixed["requests"]),
+            },
+            "memory": memory,
+        }
+
+    m, n, b = (systems[s] for s in SYSTEMS)
+    gateway_peak = m["memory"].get("main-gateway", {}).get("peak_rss_mb")
+    ratios = {
+        "mesh_vs_nest_requests_per_second": ratio(m["saturation"]["requests_per_second_median"], n["saturation"]["requests_per_second_median"]),
+        "mesh_vs_nest_p99": ratio(m["fixed_rate"]["p99_ms"], n["fixed_rate"]["p99_ms"]),
+        "mesh_vs_baseline_requests_per_second": ratio(m["saturation"]["requests_per_second_median"], b["saturation"]["requests_per_second_median"]),
+    }
+    targets = [
+        ("gateway req/s ≥ 3× NestJS", ratios["mesh_vs_nest_requests_per_second"], lambda v: v >= 3, "×"),
+        ("gateway p99 ≤ 0.5× NestJS at the same fixed rate", ratios["mesh_vs_nest_p99"], lambda v: v <= 0.5, "×"),
+        ("gateway req/s ≥ 40% of the bare baseline", ratios["mesh_vs_baseline_requests_per_second"], lambda v: v >= 0.4, "×"),
+        ("gateway peak RSS < 300 MB at -Xmx256m", gateway_peak, lambda v: v < 300, " MB"),
+    ]
+    result = {
+        "smoke": args.smoke,
+        "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine["load_end"]},
+        "settings": {
+            "request": "GET " + args.request,
+            "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}, warm-up {args.warmup} discarded, {args.rounds} rounds",
+            "fixed_rate": f"vegeta, {rate} req/s for {args.rate_duration}",
+            "jvm": args.java_opts + " for every JVM (main-gateway, both push-service nodes, the baseline)",
+        },
+        "systems": systems,
+        "ratios": ratios,
+        "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+
+    def fmt(v, digits=0):
+        return "–" if v is None else f"{v:,.{digits}f}"
+
+    lines = [
+        "# Benchmark results" + (" (smoke run: seconds-long, says nothing about speed)" if args.smoke else ""),
+        "",
+        "Produced by `bench/run.sh` in one run; raw data in `results.json`. All three systems ran on the same "
+        f"machine at the same time as the load generator ({machine['nproc']} CPUs, shared: load average "
+        f"{machine['load_start']} at the start, {machine['load_end']} at the end). Figures are noisy; the ratios "
+        "between systems measured in this one run are what to read.",
+        "",
+        f"- Request: `GET {args.request}` (the same 20 items from each system)",
+        f"- Saturation: wrk -t{args.threads} -c{args.connections} -d{args.duration}, warm-up {args.warmup} discarded, "
+        f"{args.rounds} rounds, median reported",
+        f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (half the slowest system's saturation unless RATE is set)",
+        f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline); Node.js defaults for Nest",
+        "",
+        "| system | req/s (median) | rounds | errors | CPU s / 10k req (sat.) | p50 ms | p99 ms | p99.9 ms | errors (fixed rate) | CPU s / 10k req (fixed rate) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in SYSTEMS:
+        sat, fr = systems[s]["saturation"], systems[s]["fixed_rate"]
+        lines.append(
+            f"| {systems[s]['description']} | {fmt(sat['requests_per_second_median'])} | "
+            f"{' / '.join(fmt(r['requests_per_second']) for r in sat['rounds'])} | {sat['errors']} | "
+            f"{fmt(sat['cpu_seconds_per_10k_requests'], 2)} | {fmt(fr['p50_ms'], 2)} | {fmt(fr['p99_ms'], 2)} | "
+            f"{fmt(fr['p999_ms'], 2)} | {fr['errors']} | {fmt(fr['cpu_seconds_per_10k_requests'], 2)} |"
+        )
+    lines += ["", "Resident memory after the saturation rounds (peak in brackets):", "",
+              "| system | process | RSS MB (peak) | CPU s during saturation |", "|---|---|---:|---:|"]
+    for s in SYSTEMS:
+        for proc, mem in systems[s]["memory"].items():
+            cpu = systems[s]["saturation"]["cpu_seconds"].get(proc)
+            lines.append(f"| {s} | {proc} | {fmt(mem['rss_mb'], 1)} ({fmt(mem['peak_rss_mb'], 1)}) | {fmt(cpu, 2)} |")
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
+    for t, v, ok, unit in targets:
+        lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+    lines.append("")
+    (out / "RESULTS.md").write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

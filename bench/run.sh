@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Benchmarks three HTTP systems side by side on this machine, in one run, with the same load settings:
+#   mesh      our stack: a Consul dev agent, two push-service nodes, main-gateway (deploy/run-local.sh)
+#   nest      the NestJS stack: an @nestjs/platform-express app whose handler does send('fetchLatestNews')
+#             to a Nest TCP microservice serving the same items (bench/nest/, main-gateway's nest-peer)
+#   baseline  Spring WebFlux on Reactor Netty returning the gateway's response bytes from memory
+# For each: a discarded warm-up and ROUNDS saturation rounds with wrk (req/s), then a constant-rate run
+# with vegeta (p50/p99/p99.9), with errors, CPU seconds per 10k requests and resident memory of every
+# process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
+# run never overwrites committed figures).
+#
+#   bench/run.sh            full run (about 6 minutes)
+#   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
+#
+# Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (10s), DURATION (20s), ROUNDS (3),
+# RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
+# JAVA_OPTS (-Xmx256m, for every JVM), BENCH_PORT_BASE (first of 20 loopback ports; default 23000).
+# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package) and
+# vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+SMOKE=false
+[ "${1:-}" = "--smoke" ] && SMOKE=true
+if $SMOKE; then
+  CONNECTIONS=${CONNECTIONS:-16} WARMUP=${WARMUP:-1s} DURATION=${DURATION:-2s} ROUNDS=${ROUNDS:-1}
+  RATE_DURATION=${RATE_DURATION:-2s} RATE=${RATE:-100}
+  OUT=bench/target/run
+else
+  CONNECTIONS=${CONNECTIONS:-64} WARMUP=${WARMUP:-10s} DURATION=${DURATION:-20s} ROUNDS=${ROUNDS:-3}
+  RATE_DURATION=${RATE_DURATION:-20s} RATE=${RATE:-}
+  OUT=bench
+fi
+THREADS=${THREADS:-2}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
+HOST=127.0.0.1
+BASE=${BENCH_PORT_BASE:-23000}
+RUN=bench/target/run
+RAW=$RUN/raw
+VEGETA_VERSION=v12.13.0
+
+say() { echo "bench: $*"; }
+fail() { echo "bench: $*" >&2; exit 1; }
+
+for tool in java node npm curl python3 wrk; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed (wrk: apt-get install wrk)"
+done
+VEGETA=$(command -v vegeta || true)
+if [ -z "$VEGETA" ]; then
+  VEGETA=$HOME/.cache/consul-mesh/bin/vegeta
+  if [ ! -x "$VEGETA" ]; then
+    command -v go >/dev/null || fail "vegeta is not installed and there is no Go toolchain to build it"
+    say "building vegeta $VEGETA_VERSION with go install (once)"
+    GOBIN=$(dirname "$VEGETA") go install "github.com/tsenart/vegeta/v12@$VEGETA_VERSION"
+  fi
+fi
+
+rm -rf "$RUN"; mkdir -p "$RAW" "$RUN/logs"
+
+# Ports: mesh (Consul http + 3 internal, gateway http + management, 2 node tcp + 2 node http), nest (2), baseline (1).
+CONSUL_HTTP=$BASE; CONSUL_INTERNAL="$((BASE + 1)) $((BASE + 2)) $((BASE + 3))"
+GATEWAY=$((BASE + 4)); GATEWAY_MGMT=$((BASE + 5)); NODE_TCP="$((BASE + 6)) $((BASE + 7))"; NODE_HTTP="$((BASE + 8)) $((BASE + 9))"
+NEST_HTTP=$((BASE + 10)); NEST_TCP=$((BASE + 11)); BARE=$((BASE + 12))
+for port in $(seq "$BASE" $((BASE + 12))); do
+  ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null || fail "port $port on $HOST is in use; set BENCH_PORT_BASE to a free range"
+done
+
+# Every process started here is stopped on exit, also on failure.
+OWN_PIDS=()
+MESH_STARTED=false
+cleanup() {
+  local pid
+  for pid in "${OWN_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${OWN_PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if $MESH_STARTED; then deploy/run-local.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start() { # name, command... (logs in $RUN/logs/name.log)
+  local name=$1; shift
+  "$@" > "$RUN/logs/$name.log" 2>&1 &
+  LAST_PID=$!
+  OWN_PIDS+=("$LAST_PID")
+}
+
+wait_http() { # url, seconds
+  for _ in $(seq 1 $(($2 * 5))); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  for log in "$RUN"/logs/*.log; do echo "--- $log" >&2; tail -n 15 "$log" >&2; done
+  fail "$1 did not answer within $2 s"
+}
+
+# --- builds
+if [ ! -f push-service/target/push-service.jar ] || [ ! -f main-gateway/target/main-gateway.jar ]; then
+  say "building the jars (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package
+fi
+for dir in main-gateway/src/test/nest-peer bench/nest; do
+  [ -d "$dir/node_modules" ] || { say "npm ci in $dir"; (cd "$dir" && npm ci --no-audit --no-fund >/dev/null); }
+done
+BASELINE_DIR=bench/target/baseline
+if [ ! -f "$BASELINE_DIR/classes/BareNewsServer.class" ] || [ bench/baseline/BareNewsServer.java -nt "$BASELINE_DIR/classes/BareNewsServer.class" ] \
+   || [ main-gateway/target/main-gateway.jar -nt "$BASELINE_DIR/classes/BareNewsServer.class" ]; then
+  say "compiling the baseline against the gateway's own libraries"
+  rm -rf "$BASELINE_DIR"; mkdir -p "$BASELINE_DIR/classes"
+  (cd "$BASELINE_DIR" && unzip -q -o "$ROOT/main-gateway/target/main-gateway.jar" 'BOOT-INF/lib/*')
+  javac -q -d "$BASELINE_DIR/classes" -cp "$BASELINE_DIR/BOOT-INF/lib/*" bench/baseline/BareNewsServer.java 2>/dev/null \
+    || javac -d "$BASELINE_DIR/classes" -cp "$BASELINE_DIR/BOOT-INF/lib/*" bench/baseline/BareNewsServer.java
+fi
+
+# --- our stack
+say "starting the mesh (Consul, two push-service nodes, main-gateway; $JAVA_OPTS each JVM)"
+MESH_STARTED=true
+MESH_HOST=$HOST CONSUL_HTTP_PORT=$CONSUL_HTTP CONSUL_INTERNAL_PORTS=$CONSUL_INTERNAL GATEWAY_PORT=$GATEWAY \
+  GATEWAY_MANAGEMENT_PORT=$GATEWAY_MGMT PUSH_TCP_PORTS=$NODE_TCP PUSH_HTTP_PORTS=$NODE_HTTP JAVA_OPTS=$JAVA_OPTS \
+  deploy/run-local.sh > "$RUN/logs/run-local.log" 2>&1 || { cat "$RUN/logs/run-local.log" >&2; fail "the mesh did not start"; }
+MESH_PIDS=$(awk '{printf "%s=%s ", $1, $2}' .run/pids)
+
+# One request for every system: a fixed page, so every answer holds the same items.
+LATEST=$(date +%s%3N)
+PATH_QUERY="/fetchLatestNews?limit=20&latestTime=$LATEST"
+curl -fsS "http://$HOST:$GATEWAY$PATH_QUERY" -o "$RUN/body.json"
+
+# The same items for the Nest microservice: every page the gateway serves.
+python3 - "$HOST:$GATEWAY" "$RUN/items.json" <<'PY'
+import json, sys, urllib.request
+base, out = sys.argv[1], sys.argv[2]
+items, query = [], "limit=100"
+while True:
+    page = json.load(urllib.request.urlopen(f"http://{base}/fetchLatestNews?{query}"))
+    items += page["items"]
+    nxt = page.get("next")
+    if not nxt:
+        break
+    query = f"limit=100&latestTime={nxt['latestTime']}&beforeId={nxt['beforeId']}"
+json.dump(items, open(out, "w"))
+PY
+
+# --- the NestJS stack
+say "starting the NestJS stack (news microservice on TCP $NEST_TCP, HTTP app on $NEST_HTTP)"
+start nest-news-service node main-gateway/src/test/nest-peer/news-service.mjs --standalone \
+  --items "$RUN/items.json" --host $HOST --port $NEST_TCP
+NEST_TCP_PID=$LAST_PID
+sleep 1
+start nest-http-gateway node bench/nest/http-gateway.mjs --host $HOST --port $NEST_HTTP --upstream-port $NEST_TCP
+NEST_HTTP_PID=$LAST_PID
+wait_http "http://$HOST:$NEST_HTTP$PATH_QUERY" 60
+curl -fsS "http://$HOST:$NEST_HTTP$PATH_QUERY" -o "$RUN/body-nest.json"
+python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$RUN/body.json" "$RUN/body-nest.json" \
+  || fail "the NestJS stack's answer differs from the gateway's ($RUN/body.json, $RUN/body-nest.json); the comparison would be unfair"
+
+# --- the bare baseline
+say "starting the bare baseline on $BARE"
+# shellcheck disable=SC2086
+start baseline java $JAVA_OPTS -cp "$BASELINE_DIR/BOOT-INF/lib/*:$BASELINE_DIR/classes" BareNewsServer $HOST $BARE "$RUN/body.json"
+BARE_PID=$LAST_PID
+wait_http "http://$HOST:$BARE$PATH_QUERY" 60
+
+cat > "$RUN/systems" <<SYS
+mesh http://$HOST:$GATEWAY $MESH_PIDS
+nest http://$HOST:$NEST_HTTP nest-http-gateway=$NEST_HTTP_PID nest-news-service=$NEST_TCP_PID
+baseline http://$HOST:$BARE baseline=$BARE_PID
+SYS
+
+cpu_ticks() { # name=pid ... -> "name=ticks ..."
+  local entry
+  for entry in "$@"; do
+    echo -n "${entry%%=*}=$(awk '{print $14 + $15}' "/proc/${entry#*=}/stat") "
+  done
+}
+memory() { # name=pid ... -> "name=rssKb/hwmKb ..."
+  local entry
+  for entry in "$@"; do
+    echo -n "${entry%%=*}=$(awk '/^VmRSS/{r=$2} /^VmHWM/{h=$2} END{print r "/" h}' "/proc/${entry#*=}/status") "
+  done
+}
+
+echo "load_start $(cut -d' ' -f1-3 /proc/loadavg)" > "$RUN/machine"
+echo "nproc $(nproc)" >> "$RUN/machine"
+echo "clk_tck $(getconf CLK_TCK)" >> "$RUN/machine"
+
+# --- saturation
+while read -r name url pids; do
+  # shellcheck disable=SC2086
+  set -- $pids
+  say "$name: warm-up $WARMUP (discarded), then $ROUNDS x $DURATION with wrk -t$THREADS -c$CONNECTIONS"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url$PATH_QUERY" > /dev/null
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-before"
+  for round in $(seq 1 "$ROUNDS"); do
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$PATH_QUERY" > "$RAW/$name.wrk.$round"
+    grep 'Requests/sec' "$RAW/$name.wrk.$round" | sed "s/^/bench: $name round $round: /"
+  done
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-after"
+  echo "$(memory "$@")" > "$RAW/$name.memory"
+done < "$RUN/systems"
+
+if [ -z "$RATE" ]; then
+  RATE=$(python3 - "$RAW" <<'PY'
+import glob, re, sys
+best = {}
+for f in glob.glob(sys.argv[1] + "/*.wrk.*"):
+    name = f.split("/")[-1].split(".")[0]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", open(f).read()).group(1))
+    best.setdefault(name, []).append(rps)
+slowest = min(sorted(v)[len(v) // 2] for v in best.values())
+print(max(50, int(slowest / 2 / 50) * 50))
+PY
+)
+fi
+echo "$RATE" > "$RUN/rate"
+
+# --- constant rate
+while read -r name url pids; do
+  # shellcheck disable=SC2086
+  set -- $pids
+  say "$name: $RATE req/s for $RATE_DURATION with vegeta"
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-before"
+  echo "GET $url$PATH_QUERY" | "$VEGETA" attack -rate="$RATE/s" -duration="$RATE_DURATION" -timeout=10s -max-workers=512 \
+    | "$VEGETA" encode --to csv > "$RAW/$name.vegeta.csv"
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-after"
+done < "$RUN/systems"
+echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
+
+python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
+  --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
+  --request "$PATH_QUERY" $($SMOKE && echo --smoke)
+say "wrote $OUT/results.json and $OUT/RESULTS.md"
