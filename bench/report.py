@@ -118,18 +118,22 @@ def main():
             "memory": memory,
         }
 
+    transport = {side: json.loads((raw / f"transport.{side}.json").read_text()) for side in ("mesh", "nest")}
+
     m, n, b = (systems[s] for s in SYSTEMS)
     gateway_peak = m["memory"].get("main-gateway", {}).get("peak_rss_mb")
     ratios = {
         "mesh_vs_nest_requests_per_second": ratio(m["saturation"]["requests_per_second_median"], n["saturation"]["requests_per_second_median"]),
         "mesh_vs_nest_p99": ratio(m["fixed_rate"]["p99_ms"], n["fixed_rate"]["p99_ms"]),
         "mesh_vs_baseline_requests_per_second": ratio(m["saturation"]["requests_per_second_median"], b["saturation"]["requests_per_second_median"]),
+        "transport_mesh_vs_nest_requests_per_second": ratio(transport["mesh"]["requests_per_second"], transport["nest"]["requests_per_second"]),
     }
     targets = [
         ("gateway req/s ≥ 3× NestJS", ratios["mesh_vs_nest_requests_per_second"], lambda v: v >= 3, "×"),
         ("gateway p99 ≤ 0.5× NestJS at the same fixed rate", ratios["mesh_vs_nest_p99"], lambda v: v <= 0.5, "×"),
         ("gateway req/s ≥ 40% of the bare baseline", ratios["mesh_vs_baseline_requests_per_second"], lambda v: v >= 0.4, "×"),
         ("gateway peak RSS < 300 MB at -Xmx256m", gateway_peak, lambda v: v < 300, " MB"),
+        ("transport: TcpClient req/s ≥ 5× Nest ClientProxy", ratios["transport_mesh_vs_nest_requests_per_second"], lambda v: v >= 5, "×"),
     ]
     result = {
         "smoke": args.smoke,
@@ -141,6 +145,7 @@ def main():
             "jvm": args.java_opts + " for every JVM (main-gateway, both push-service nodes, the baseline)",
         },
         "systems": systems,
+        "transport": transport,
         "ratios": ratios,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
     }
@@ -182,6 +187,13 @@ def main():
         for proc, mem in systems[s]["memory"].items():
             cpu = systems[s]["saturation"]["cpu_seconds"].get(proc)
             lines.append(f"| {s} | {proc} | {fmt(mem['rss_mb'], 1)} ({fmt(mem['peak_rss_mb'], 1)}) | {fmt(cpu, 2)} |")
+    lines += ["", "## The TCP transport alone", "",
+              f"One connection to push-service node 1, {transport['mesh']['concurrency']} requests in flight, "
+              f"{transport['mesh']['requests']:,} requests after a discarded warm-up (`fetchLatestNews`, 21 items per answer).", "",
+              "| client | req/s | client CPU s / 10k req |", "|---|---:|---:|"]
+    for side in ("mesh", "nest"):
+        t = transport[side]
+        lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
         lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")

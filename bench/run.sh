@@ -9,11 +9,15 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 6 minutes)
+#   bench/run.sh            full run (about 9 minutes)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
-# Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (10s), DURATION (20s), ROUNDS (3),
+# Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
+# TRANSPORT_CONCURRENCY requests in flight on one connection.
+#
+# Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
+# TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
 # JAVA_OPTS (-Xmx256m, for every JVM), BENCH_PORT_BASE (first of 20 loopback ports; default 23000).
 # Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package) and
 # vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin).
@@ -25,14 +29,16 @@ SMOKE=false
 [ "${1:-}" = "--smoke" ] && SMOKE=true
 if $SMOKE; then
   CONNECTIONS=${CONNECTIONS:-16} WARMUP=${WARMUP:-1s} DURATION=${DURATION:-2s} ROUNDS=${ROUNDS:-1}
-  RATE_DURATION=${RATE_DURATION:-2s} RATE=${RATE:-100}
+  RATE_DURATION=${RATE_DURATION:-2s} RATE=${RATE:-100} TRANSPORT_REQUESTS=${TRANSPORT_REQUESTS:-2000}
   OUT=bench/target/run
 else
-  CONNECTIONS=${CONNECTIONS:-64} WARMUP=${WARMUP:-10s} DURATION=${DURATION:-20s} ROUNDS=${ROUNDS:-3}
-  RATE_DURATION=${RATE_DURATION:-20s} RATE=${RATE:-}
+  # The warm-up is long: on two shared cores a JVM's JIT needs tens of seconds under load to settle.
+  CONNECTIONS=${CONNECTIONS:-64} WARMUP=${WARMUP:-30s} DURATION=${DURATION:-20s} ROUNDS=${ROUNDS:-3}
+  RATE_DURATION=${RATE_DURATION:-20s} RATE=${RATE:-} TRANSPORT_REQUESTS=${TRANSPORT_REQUESTS:-100000}
   OUT=bench
 fi
 THREADS=${THREADS:-2}
+TRANSPORT_CONCURRENCY=${TRANSPORT_CONCURRENCY:-64}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 HOST=127.0.0.1
 BASE=${BENCH_PORT_BASE:-23000}
@@ -105,15 +111,16 @@ fi
 for dir in main-gateway/src/test/nest-peer bench/nest; do
   [ -d "$dir/node_modules" ] || { say "npm ci in $dir"; (cd "$dir" && npm ci --no-audit --no-fund >/dev/null); }
 done
-BASELINE_DIR=bench/target/baseline
-if [ ! -f "$BASELINE_DIR/classes/BareNewsServer.class" ] || [ bench/baseline/BareNewsServer.java -nt "$BASELINE_DIR/classes/BareNewsServer.class" ] \
-   || [ main-gateway/target/main-gateway.jar -nt "$BASELINE_DIR/classes/BareNewsServer.class" ]; then
-  say "compiling the baseline against the gateway's own libraries"
-  rm -rf "$BASELINE_DIR"; mkdir -p "$BASELINE_DIR/classes"
-  (cd "$BASELINE_DIR" && unzip -q -o "$ROOT/main-gateway/target/main-gateway.jar" 'BOOT-INF/lib/*')
-  javac -q -d "$BASELINE_DIR/classes" -cp "$BASELINE_DIR/BOOT-INF/lib/*" bench/baseline/BareNewsServer.java 2>/dev/null \
-    || javac -d "$BASELINE_DIR/classes" -cp "$BASELINE_DIR/BOOT-INF/lib/*" bench/baseline/BareNewsServer.java
+JAVA_BENCH_DIR=bench/target/baseline
+if [ ! -f "$JAVA_BENCH_DIR/classes/BareNewsServer.class" ] || [ bench/baseline/BareNewsServer.java -nt "$JAVA_BENCH_DIR/classes/BareNewsServer.class" ] \
+   || [ bench/transport/TransportBench.java -nt "$JAVA_BENCH_DIR/classes/BareNewsServer.class" ] \
+   || [ main-gateway/target/main-gateway.jar -nt "$JAVA_BENCH_DIR/classes/BareNewsServer.class" ]; then
+  say "compiling the baseline and the transport client against the gateway's own libraries"
+  rm -rf "$JAVA_BENCH_DIR"; mkdir -p "$JAVA_BENCH_DIR/classes"
+  (cd "$JAVA_BENCH_DIR" && unzip -q -o "$ROOT/main-gateway/target/main-gateway.jar" 'BOOT-INF/lib/*')
+  javac -d "$JAVA_BENCH_DIR/classes" -cp "$JAVA_BENCH_DIR/BOOT-INF/lib/*" bench/baseline/BareNewsServer.java bench/transport/TransportBench.java
 fi
+JAVA_BENCH_CP="$JAVA_BENCH_DIR/BOOT-INF/lib/*:$JAVA_BENCH_DIR/classes"
 
 # --- our stack
 say "starting the mesh (Consul, two push-service nodes, main-gateway; $JAVA_OPTS each JVM)"
@@ -159,7 +166,7 @@ python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load
 # --- the bare baseline
 say "starting the bare baseline on $BARE"
 # shellcheck disable=SC2086
-start baseline java $JAVA_OPTS -cp "$BASELINE_DIR/BOOT-INF/lib/*:$BASELINE_DIR/classes" BareNewsServer $HOST $BARE "$RUN/body.json"
+start baseline java $JAVA_OPTS -cp "$JAVA_BENCH_CP" BareNewsServer $HOST $BARE "$RUN/body.json"
 BARE_PID=$LAST_PID
 wait_http "http://$HOST:$BARE$PATH_QUERY" 60
 
@@ -226,6 +233,15 @@ while read -r name url pids; do
     | "$VEGETA" encode --to csv > "$RAW/$name.vegeta.csv"
   echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-after"
 done < "$RUN/systems"
+# --- the TCP transport alone: our TcpClient and Nest's ClientProxy against the same push-service node
+read -r NODE1_TCP _ <<< "$NODE_TCP"
+say "transport: $TRANSPORT_REQUESTS requests, $TRANSPORT_CONCURRENCY in flight on one connection, to the node on $NODE1_TCP"
+# shellcheck disable=SC2086
+java $JAVA_OPTS -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" "$TRANSPORT_CONCURRENCY" "$LATEST" \
+  > "$RAW/transport.mesh.json"
+node bench/nest/transport-client.mjs --host $HOST --port "$NODE1_TCP" --requests "$TRANSPORT_REQUESTS" \
+  --concurrency "$TRANSPORT_CONCURRENCY" --latest-time "$LATEST" > "$RAW/transport.nest.json"
+cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: transport: /'
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \

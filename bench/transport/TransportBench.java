@@ -1,0 +1,47 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.consulmesh.transport.client.TcpClient;
+import dev.consulmesh.transport.client.TcpClientOptions;
+import dev.consulmesh.transport.wire.PacketCodec;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.lang.management.ManagementFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * The TCP transport alone, our side: one {@link TcpClient} (one connection) to a push-service node, with
+ * CONCURRENCY requests in flight at any time; bench/nest/transport-client.mjs does the same with Nest's
+ * ClientProxy. Prints one JSON line: requests, seconds, requests per second, the client's CPU seconds.
+ *
+ * <pre>java -cp 'libs/*:classes' TransportBench HOST PORT REQUESTS CONCURRENCY LATEST_TIME</pre>
+ */
+public final class TransportBench {
+  public static void main(String[] args) throws Exception {
+    String host = args[0];
+    int port = Integer.parseInt(args[1]);
+    int requests = Integer.parseInt(args[2]);
+    int concurrency = Integer.parseInt(args[3]);
+    PacketCodec codec = new PacketCodec(new ObjectMapper());
+    JsonNode pattern = codec.nodes().textNode("fetchLatestNews");
+    ObjectNode data = codec.nodes().objectNode().put("latestTime", Long.parseLong(args[4])).put("limit", 21);
+    EventLoopGroup group = new NioEventLoopGroup(1);
+    try (TcpClient client = new TcpClient(host, port, TcpClientOptions.defaults(), group, codec)) {
+      run(client, pattern, data, Math.max(1000, requests / 5), concurrency); // warm-up, discarded
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      long cpuBefore = os.getProcessCpuTime();
+      long start = System.nanoTime();
+      run(client, pattern, data, requests, concurrency);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+      System.out.printf("{\"client\":\"mesh TcpClient\",\"requests\":%d,\"concurrency\":%d,\"seconds\":%.3f,"
+          + "\"requests_per_second\":%.1f,\"client_cpu_seconds\":%.3f}%n", requests, concurrency, seconds, requests / seconds, cpu);
+    } finally {
+      group.shutdownGracefully().syncUninterruptibly();
+    }
+  }
+
+  private static void run(TcpClient client, JsonNode pattern, JsonNode data, int requests, int concurrency) {
+    Flux.range(0, requests).flatMap(i -> client.send(pattern, data).last(), concurrency).blockLast();
+  }
+}
