@@ -38,9 +38,14 @@ def pairs(path):
 
 
 def cpu_seconds(raw, system, phase, clk_tck):
-    before = pairs(raw / f"{system}.cpu-{phase}-before")
-    after = pairs(raw / f"{system}.cpu-{phase}-after")
-    return {name: (int(after[name]) - int(before[name])) / clk_tck for name in after}
+    """CPU seconds of each process of a system, summed over the rounds of a phase."""
+    total = {}
+    for before_file in sorted(raw.glob(f"{system}.cpu-{phase}-before.*")):
+        before = pairs(before_file)
+        after = pairs(raw / before_file.name.replace("-before.", "-after."))
+        for name in after:
+            total[name] = total.get(name, 0) + (int(after[name]) - int(before[name])) / clk_tck
+    return total
 
 
 def percentile(sorted_values, q):
@@ -166,7 +171,7 @@ def main():
         "",
         f"- Request: `GET {args.request}` (the same 20 items from each system)",
         f"- Saturation: wrk -t{args.threads} -c{args.connections} -d{args.duration}, warm-up {args.warmup} discarded, "
-        f"{args.rounds} rounds, median reported",
+        f"{args.rounds} rounds taking turns between the systems, median reported",
         f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (half the slowest system's saturation unless RATE is set)",
         f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline); Node.js defaults for Nest",
         "",

@@ -4,7 +4,8 @@
 #   nest      the NestJS stack: an @nestjs/platform-express app whose handler does send('fetchLatestNews')
 #             to a Nest TCP microservice serving the same items (bench/nest/, main-gateway's nest-peer)
 #   baseline  Spring WebFlux on Reactor Netty returning the gateway's response bytes from memory
-# For each: a discarded warm-up and ROUNDS saturation rounds with wrk (req/s), then a constant-rate run
+# For each: a discarded warm-up and ROUNDS saturation rounds with wrk (req/s; the systems take turns
+# round by round), then a constant-rate run
 # with vegeta (p50/p99/p99.9), with errors, CPU seconds per 10k requests and resident memory of every
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
@@ -193,18 +194,25 @@ echo "load_start $(cut -d' ' -f1-3 /proc/loadavg)" > "$RUN/machine"
 echo "nproc $(nproc)" >> "$RUN/machine"
 echo "clk_tck $(getconf CLK_TCK)" >> "$RUN/machine"
 
-# --- saturation
-while read -r name url pids; do
+# --- saturation. Rounds take turns between the systems, so that what else this shared machine does
+# at the time weighs on each system alike.
+while read -r name url _; do
+  say "$name: warm-up $WARMUP with wrk -t$THREADS -c$CONNECTIONS (discarded)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url$PATH_QUERY" > /dev/null
+done < "$RUN/systems"
+for round in $(seq 1 "$ROUNDS"); do
+  while read -r name url pids; do
+    # shellcheck disable=SC2086
+    set -- $pids
+    echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-before.$round"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$PATH_QUERY" > "$RAW/$name.wrk.$round"
+    echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-after.$round"
+    grep 'Requests/sec' "$RAW/$name.wrk.$round" | sed "s/^/bench: round $round of $ROUNDS, $name: /"
+  done < "$RUN/systems"
+done
+while read -r name _ pids; do
   # shellcheck disable=SC2086
   set -- $pids
-  say "$name: warm-up $WARMUP (discarded), then $ROUNDS x $DURATION with wrk -t$THREADS -c$CONNECTIONS"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url$PATH_QUERY" > /dev/null
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-before"
-  for round in $(seq 1 "$ROUNDS"); do
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$PATH_QUERY" > "$RAW/$name.wrk.$round"
-    grep 'Requests/sec' "$RAW/$name.wrk.$round" | sed "s/^/bench: $name round $round: /"
-  done
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-after"
   echo "$(memory "$@")" > "$RAW/$name.memory"
 done < "$RUN/systems"
 
@@ -228,10 +236,10 @@ while read -r name url pids; do
   # shellcheck disable=SC2086
   set -- $pids
   say "$name: $RATE req/s for $RATE_DURATION with vegeta"
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-before"
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-before.1"
   echo "GET $url$PATH_QUERY" | "$VEGETA" attack -rate="$RATE/s" -duration="$RATE_DURATION" -timeout=10s -max-workers=512 \
     | "$VEGETA" encode --to csv > "$RAW/$name.vegeta.csv"
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-after"
+  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-after.1"
 done < "$RUN/systems"
 # --- the TCP transport alone: our TcpClient and Nest's ClientProxy against the same push-service node
 read -r NODE1_TCP _ <<< "$NODE_TCP"
