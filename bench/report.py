@@ -85,7 +85,7 @@ def ratio(a, b):
 
 def main():
     ap = argparse.ArgumentParser()
-    for name in ("run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
+    for name in ("transport-requests", "transport-concurrency", "run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
         ap.add_argument("--" + name, required=True)
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
@@ -123,7 +123,10 @@ def main():
             "memory": memory,
         }
 
-    transport = {side: json.loads((raw / f"transport.{side}.json").read_text()) for side in ("mesh", "nest")}
+    transport = {}
+    for side, client in (("mesh", "mesh TcpClient"), ("nest", "Nest ClientProxy")):
+        text = (raw / f"transport.{side}.json").read_text().strip() if (raw / f"transport.{side}.json").exists() else ""
+        transport[side] = json.loads(text) if text else {"client": client, "requests_per_second": None, "did_not_finish": True}
 
     m, n, b = (systems[s] for s in SYSTEMS)
     gateway_peak = m["memory"].get("main-gateway", {}).get("peak_rss_mb")
@@ -142,7 +145,7 @@ def main():
     ]
     result = {
         "smoke": args.smoke,
-        "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine["load_end"]},
+        "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine.get("load_end", "not recorded")},
         "settings": {
             "request": "GET " + args.request,
             "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}, warm-up {args.warmup} discarded, {args.rounds} rounds",
@@ -166,7 +169,7 @@ def main():
         "",
         "Produced by `bench/run.sh` in one run; raw data in `results.json`. All three systems ran on the same "
         f"machine at the same time as the load generator ({machine['nproc']} CPUs, shared: load average "
-        f"{machine['load_start']} at the start, {machine['load_end']} at the end). Figures are noisy; the ratios "
+        f"{machine['load_start']} at the start, {machine.get('load_end', 'not recorded')} at the end). Figures are noisy; the ratios "
         "between systems measured in this one run are what to read.",
         "",
         f"- Request: `GET {args.request}` (the same 20 items from each system)",
@@ -193,12 +196,15 @@ def main():
             cpu = systems[s]["saturation"]["cpu_seconds"].get(proc)
             lines.append(f"| {s} | {proc} | {fmt(mem['rss_mb'], 1)} ({fmt(mem['peak_rss_mb'], 1)}) | {fmt(cpu, 2)} |")
     lines += ["", "## The TCP transport alone", "",
-              f"One connection to push-service node 1, {transport['mesh']['concurrency']} requests in flight, "
-              f"{transport['mesh']['requests']:,} requests after a discarded warm-up (`fetchLatestNews`, 21 items per answer).", "",
+              f"One connection to push-service node 1, {args.transport_concurrency} requests in flight, "
+              f"{int(args.transport_requests):,} requests after a discarded warm-up (`fetchLatestNews`, 21 items per answer).", "",
               "| client | req/s | client CPU s / 10k req |", "|---|---:|---:|"]
     for side in ("mesh", "nest"):
         t = transport[side]
-        lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} |")
+        if t.get("did_not_finish"):
+            lines.append(f"| {t['client']} | did not finish (no result) | – |")
+        else:
+            lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
         lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")

@@ -40,6 +40,7 @@ else
 fi
 THREADS=${THREADS:-2}
 TRANSPORT_CONCURRENCY=${TRANSPORT_CONCURRENCY:-64}
+TRANSPORT_LIMIT=${TRANSPORT_LIMIT:-120}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 HOST=127.0.0.1
 BASE=${BENCH_PORT_BASE:-23000}
@@ -245,14 +246,15 @@ done < "$RUN/systems"
 read -r NODE1_TCP _ <<< "$NODE_TCP"
 say "transport: $TRANSPORT_REQUESTS requests, $TRANSPORT_CONCURRENCY in flight on one connection, to the node on $NODE1_TCP"
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" "$TRANSPORT_CONCURRENCY" "$LATEST" \
-  > "$RAW/transport.mesh.json"
-node bench/nest/transport-client.mjs --host $HOST --port "$NODE1_TCP" --requests "$TRANSPORT_REQUESTS" \
-  --concurrency "$TRANSPORT_CONCURRENCY" --latest-time "$LATEST" > "$RAW/transport.nest.json"
+# Each client gets at most TRANSPORT_LIMIT seconds; one that does not finish is reported as such.
+timeout "$TRANSPORT_LIMIT" java $JAVA_OPTS -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" \
+  "$TRANSPORT_CONCURRENCY" "$LATEST" > "$RAW/transport.mesh.json" || say "transport: our client failed or ran out of time"
+timeout "$TRANSPORT_LIMIT" node bench/nest/transport-client.mjs --host $HOST --port "$NODE1_TCP" --requests "$TRANSPORT_REQUESTS" \
+  --concurrency "$TRANSPORT_CONCURRENCY" --latest-time "$LATEST" > "$RAW/transport.nest.json" || say "transport: the Nest client failed or ran out of time"
 cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: transport: /'
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
   --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
-  --request "$PATH_QUERY" $($SMOKE && echo --smoke)
+  --request "$PATH_QUERY" --transport-requests "$TRANSPORT_REQUESTS" --transport-concurrency "$TRANSPORT_CONCURRENCY" $($SMOKE && echo --smoke)
 say "wrote $OUT/results.json and $OUT/RESULTS.md"

@@ -6,7 +6,7 @@
 
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, timeout } from 'rxjs';
 import { ClientProxyFactory, Transport } from '@nestjs/microservices';
 
 const { values: options } = parseArgs({
@@ -22,12 +22,19 @@ const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { 
 await client.connect();
 const data = { latestTime: Number(options['latest-time'] ?? Date.now()), limit: 21 };
 
+let errors = 0;
 async function run(requests, concurrency) {
   let started = 0;
   const worker = async () => {
     while (started < requests) {
       started++;
-      await firstValueFrom(client.send('fetchLatestNews', data));
+      try {
+        // A lost answer would otherwise wait forever: ClientProxy.send has no timeout of its own.
+        await firstValueFrom(client.send('fetchLatestNews', data).pipe(timeout(10_000)));
+      } catch (err) {
+        errors++;
+        if (errors === 1) console.error(`first failed request: ${err.message ?? err}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -36,6 +43,7 @@ async function run(requests, concurrency) {
 const requests = Number(options.requests);
 const concurrency = Number(options.concurrency);
 await run(Math.max(1000, Math.floor(requests / 5)), concurrency); // warm-up, discarded
+errors = 0;
 const cpuBefore = process.cpuUsage();
 const start = process.hrtime.bigint();
 await run(requests, concurrency);
@@ -48,6 +56,7 @@ console.log(JSON.stringify({
   seconds: Number(seconds.toFixed(3)),
   requests_per_second: Number((requests / seconds).toFixed(1)),
   client_cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
+  errors,
 }));
 client.close();
 process.exit(0);
