@@ -1,0 +1,91 @@
+package dev.consulmesh.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.testsupport.ProjectPaths;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Keeps the benchmark harness working: runs {@code bench/run.sh --smoke}, which starts a Consul dev agent,
+ * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
+ * WebFlux baseline, and drives each for seconds with wrk and vegeta. It checks that the run wrote its
+ * results and that no system answered a request with an error; it asserts nothing about speed.
+ *
+ * <p>Needs wrk, node/npm, python3 and vegeta (or Go to build it); skips without them, except under
+ * CI=true, where a skip would hide a broken harness, so it fails instead.
+ */
+class BenchSmokeIT {
+
+    private static final long TIMEOUT_SECONDS = 180;
+
+    @Test
+    void smokeRunOfTheBenchmarkHarnessMeasuresAllThreeSystemsWithoutErrors() throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (String tool : List.of("wrk", "node", "npm", "python3", "curl", "unzip")) {
+            if (!onPath(tool)) {
+                missing.add(tool);
+            }
+        }
+        if (!missing.isEmpty()) {
+            String why = "bench/run.sh needs " + String.join(", ", missing) + " (wrk: apt-get install wrk)";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why + " (CI=true: .ci/run installs what it needs; this must run, not skip)");
+            }
+            Assumptions.abort(why);
+        }
+        Path root = ProjectPaths.root();
+        Path log = root.resolve("bench/target/smoke-it.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder smoke = new ProcessBuilder("bash", "bench/run.sh", "--smoke")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        // Ports apart from a full run's default (23000-23012), which someone may be running by hand.
+        smoke.environment().put("BENCH_PORT_BASE", "24100");
+        Process run = smoke.start();
+        if (!run.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            // SIGTERM: the script's trap stops everything it started.
+            run.destroy();
+            run.waitFor(30, TimeUnit.SECONDS);
+            fail("bench/run.sh --smoke did not finish within " + TIMEOUT_SECONDS + " s; its output:\n" + read(log));
+        }
+        assertThat(run.exitValue()).as("bench/run.sh --smoke exit status; its output:\n%s", read(log)).isZero();
+
+        JsonNode results = new ObjectMapper().readTree(root.resolve("bench/target/run/results.json").toFile());
+        assertThat(results.path("smoke").asBoolean()).isTrue();
+        for (String system : List.of("mesh", "nest", "baseline")) {
+            JsonNode measured = results.path("systems").path(system);
+            assertThat(measured.path("saturation").path("requests_per_second_median").asDouble())
+                    .as("%s answered under wrk", system).isPositive();
+            assertThat(measured.path("saturation").path("errors").asInt()).as("%s errors under wrk", system).isZero();
+            assertThat(measured.path("fixed_rate").path("requests").asInt()).as("%s requests at fixed rate", system).isPositive();
+            assertThat(measured.path("fixed_rate").path("errors").asInt()).as("%s errors at fixed rate", system).isZero();
+        }
+        assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String read(Path log) throws Exception {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no output)";
+    }
+}
