@@ -15,9 +15,6 @@ import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -42,12 +39,6 @@ public class MeshConsulAutoConfiguration {
     @Bean
     ConsulAccess meshConsulAccess(ConsulClient client, ConsulProperties properties, Environment environment) {
         return ConsulAccess.from(client, properties, environment);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public MeshMetrics meshMetrics(ObjectProvider<MeterRegistry> registry) {
-        return new MeshMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
@@ -83,8 +74,8 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec) {
-        return new NodeClients(properties.toOptions(), codec);
+    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics) {
+        return new NodeClients(properties.toOptions(), codec, metrics);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.transport.wire.FrameDecoder;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,14 +10,17 @@ import java.util.Objects;
  *
  * @param connectTimeout  how long to wait for the TCP connection to be made
  * @param requestTimeout  how long a request waits for its last answer packet, unless the call gives its own
- * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units
+ * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units; a larger one closes the connection
+ * @param frameTimeout    how long an answer frame may stay incomplete after its first byte; then the connection closes
  * @param keepAlive       TCP keep-alive probing of the idle persistent connection
  */
-public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength, KeepAlive keepAlive) {
+public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength,
+                               Duration frameTimeout, KeepAlive keepAlive) {
 
     public TcpClientOptions {
         positive(connectTimeout, "connectTimeout");
         positive(requestTimeout, "requestTimeout");
+        positive(frameTimeout, "frameTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
         if (maxFrameLength <= 0) {
             throw new IllegalArgumentException("maxFrameLength must be positive, got " + maxFrameLength);
@@ -23,7 +28,7 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
     }
 
     public TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength) {
-        this(connectTimeout, requestTimeout, maxFrameLength, KeepAlive.DEFAULT);
+        this(connectTimeout, requestTimeout, maxFrameLength, FrameDecoder.DEFAULT_FRAME_TIMEOUT, KeepAlive.DEFAULT);
     }
 
     public static TcpClientOptions defaults() {
@@ -32,7 +37,7 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
 
     /** A copy with another connect timeout. */
     public TcpClientOptions withConnectTimeout(Duration timeout) {
-        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, keepAlive);
+        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, frameTimeout, keepAlive);
     }
 
     private static void positive(Duration duration, String name) {

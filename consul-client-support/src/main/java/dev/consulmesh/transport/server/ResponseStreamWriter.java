@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  * and flushed on the connection's event loop; when the stream ends while values are still queued,
  * the last of them carries {@code isDisposed}, otherwise a separate {@code {"isDisposed":true,"id":..}}
  * follows. An error sends {@code err}. When the connection closes, the handler's stream is cancelled.
+ * What a handler answered before it returned is written at once by {@link #writeQueued()}.
  */
 final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
@@ -25,18 +26,24 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private final PacketCodec codec;
     private final RpcErrors errors;
     private final Consumer<Throwable> unintendedErrorLog;
+    private final Runnable onAnswered;
     private final Runnable onDone;
     private final ArrayDeque<ResponsePacket> queue = new ArrayDeque<>();
     private final ChannelFutureListener cancelOnClose = closed -> dispose();
     private boolean flushScheduled;
 
+    /**
+     * @param onAnswered called on the event loop once the final packet is written to the channel
+     * @param onDone     called once the handler's stream ended, however it ended
+     */
     ResponseStreamWriter(Channel channel, JsonNode id, PacketCodec codec, RpcErrors errors,
-                         Consumer<Throwable> unintendedErrorLog, Runnable onDone) {
+                         Consumer<Throwable> unintendedErrorLog, Runnable onAnswered, Runnable onDone) {
         this.channel = channel;
         this.id = id;
         this.codec = codec;
         this.errors = errors;
         this.unintendedErrorLog = unintendedErrorLog;
+        this.onAnswered = onAnswered;
         this.onDone = onDone;
     }
 
@@ -91,6 +98,15 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private void flush() {
         synchronized (queue) {
             flushScheduled = false;
+        }
+        writeQueued();
+        channel.flush();
+    }
+
+    /** Writes the queued packets to the channel without flushing; on the channel's event loop only. */
+    void writeQueued() {
+        boolean answered = false;
+        synchronized (queue) {
             if (!channel.isActive()) {
                 queue.clear();
                 return;
@@ -98,8 +114,11 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
             ResponsePacket packet;
             while ((packet = queue.poll()) != null) {
                 channel.write(codec.write(packet), channel.voidPromise());
+                answered |= packet.disposed();
             }
         }
-        channel.flush();
+        if (answered) {
+            onAnswered.run();
+        }
     }
 }
