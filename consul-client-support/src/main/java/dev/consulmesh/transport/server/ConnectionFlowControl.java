@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Decides when the server reads one connection. It stops reading it (auto-read off) while the connection
  * has its maximum of requests pending — received, final answer not yet written to the channel — or while
  * its peer does not read the answers (the channel is not writable: its queue of answer bytes is over the
- * limit). It reads again once pending requests are down to half the maximum and the answers drained.
+ * limit even after a flush, so the socket itself is full). It reads again once pending requests are down
+ * to half the maximum and the answers drained.
  * Nothing is closed or refused: the peer's further requests wait in TCP buffers, which slows that peer
  * alone. Runs on the connection's event loop only.
  */
@@ -58,12 +59,25 @@ final class ConnectionFlowControl extends ChannelDuplexHandler {
         }
     }
 
-    /** A request's final answer was written to the channel. */
-    void requestAnswered() {
-        if (pending > 0) {
+    /**
+     * Answer packets were written to the channel, the final one of a request when {@code finalAnswer}.
+     * When they push the queue over its limit they are flushed at once: only if the socket does not take
+     * them either does the peer count as not reading.
+     */
+    void answersWritten(boolean finalAnswer) {
+        if (finalAnswer && pending > 0) {
             pending--;
         }
-        resumeWhenDrained();
+        if (!ctx.channel().isWritable()) {
+            ctx.flush();
+        }
+        if (!ctx.channel().isWritable()) {
+            if (!paused) {
+                pause(TransportLimit.UNREAD_ANSWERS, "does not read its answers; not read until they drain");
+            }
+        } else {
+            resumeWhenDrained();
+        }
     }
 
     /** Requests running for this connection, whose answers can still be written: not an idle connection. */
@@ -77,11 +91,7 @@ final class ConnectionFlowControl extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!ctx.channel().isWritable()) {
-            if (!paused) {
-                pause(TransportLimit.UNREAD_ANSWERS, "does not read its answers; not read until they drain");
-            }
-        } else {
+        if (ctx.channel().isWritable()) {
             resumeWhenDrained();
         }
         ctx.fireChannelWritabilityChanged();

@@ -69,6 +69,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
         if (handler.isEmpty()) {
             log.debug("no handler for message pattern {} from {}", request.pattern(), ctx.channel().remoteAddress());
             ctx.write(codec.write(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
+            ConnectionFlowControl.of(ctx.channel()).answersWritten(false);
             return;
         }
         HandlerMethod method = handler.get();
@@ -78,7 +79,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
         ResponseStreamWriter writer = new ResponseStreamWriter(ctx.channel(), request.id(), codec, errors,
                 error -> log.error("handler {} failed on a request from {}", method.description(),
                         ctx.channel().remoteAddress(), error),
-                flow::requestAnswered, inFlight::decrementAndGet);
+                flow::answersWritten, inFlight::decrementAndGet);
         method.invoke(request.data(), codec.mapper()).subscribe(writer);
         writer.writeQueued();
     }
