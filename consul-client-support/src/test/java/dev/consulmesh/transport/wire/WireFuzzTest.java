@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>{@code mvn verify} runs it in Jazzer's fuzzing mode (see this module's pom) for {@code maxDuration};
  * an input that breaks the property is saved under {@code src/test/resources/.../WireFuzzTestInputs/} and
  * from then on replayed first. Run alone: {@code mvn -pl consul-client-support -am test -Dtest=WireFuzzTest
- * -Dsurefire.failIfNoSpecifiedTests=false} (fuzzes when {@code JAZZER_FUZZ=1}, else replays the saved inputs).
+ * -Dsurefire.failIfNoSpecifiedTests=false}: the plain test execution replays the saved inputs, the
+ * {@code fuzz} execution fuzzes ({@code -Djazzer.max_duration=10m} for longer).
  */
 class WireFuzzTest {
 
