@@ -216,9 +216,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return counted >= expectedUnits ? scannedBytes : -1;
     }
 
-    /** Starts the frame timeout when a frame has begun and is not complete yet. */
+    /**
+     * Starts the frame timeout when a frame has begun and is not complete yet (not for a connection
+     * that is closing and decoding what it has left).
+     */
     private void awaitRestOfFrame(ChannelHandlerContext ctx) {
-        if (frameDeadline == null) {
+        if (frameDeadline == null && ctx.channel().isActive()) {
             frameDeadline = ctx.executor().schedule(() -> frameTimedOut(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
