@@ -1,5 +1,6 @@
 package dev.consulmesh.transport.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.EventPacket;
 import dev.consulmesh.transport.wire.LimitViolations;
@@ -67,7 +68,9 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
     private void handleRequest(ChannelHandlerContext ctx, RequestPacket request) {
         Optional<HandlerMethod> handler = handlers.requestHandler(request.pattern());
         if (handler.isEmpty()) {
-            log.debug("no handler for message pattern {} from {}", request.pattern(), ctx.channel().remoteAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("no handler for message pattern {} from {}", shown(request.pattern()), ctx.channel().remoteAddress());
+            }
             ctx.write(codec.write(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
             ConnectionFlowControl.of(ctx.channel()).answersWritten(false);
             return;
@@ -102,11 +105,17 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
         long now = System.nanoTime();
         long last = lastNoEventHandlerWarning.get();
         if (now - last >= NO_EVENT_HANDLER_WARNING_INTERVAL && lastNoEventHandlerWarning.compareAndSet(last, now)) {
-            log.warn("no handler for event pattern {} from {} (logged at most every 10 s)", event.pattern(),
+            log.warn("no handler for event pattern {} from {} (logged at most every 10 s)", shown(event.pattern()),
                     ctx.channel().remoteAddress());
-        } else {
-            log.debug("no handler for event pattern {} from {}", event.pattern(), ctx.channel().remoteAddress());
+        } else if (log.isDebugEnabled()) {
+            log.debug("no handler for event pattern {} from {}", shown(event.pattern()), ctx.channel().remoteAddress());
         }
+    }
+
+    /** A pattern as the log shows it: a peer's pattern can be as long as a frame. */
+    private static String shown(JsonNode pattern) {
+        String text = pattern.toString();
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
     }
 
     /** Sends the answers written during this read in one go. */
