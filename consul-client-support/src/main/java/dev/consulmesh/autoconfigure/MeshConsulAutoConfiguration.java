@@ -16,9 +16,6 @@ import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -44,12 +41,6 @@ public class MeshConsulAutoConfiguration {
     @ConditionalOnMissingBean
     public ConsulAgent meshConsulAgent(ConsulClient client, ConsulProperties properties, Environment environment) {
         return ConsulAccess.agent(client, properties, environment);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public MeshMetrics meshMetrics(ObjectProvider<MeterRegistry> registry) {
-        return new MeshMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
@@ -85,8 +76,8 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec) {
-        return new NodeClients(properties.toOptions(), codec);
+    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics) {
+        return new NodeClients(properties.toOptions(), codec, metrics);
     }
 
     @Bean

@@ -1,11 +1,14 @@
 package dev.consulmesh.autoconfigure;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.server.HandlerRegistry;
 import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,8 +20,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
- * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, and a TCP
- * server that runs when the application has handlers.
+ * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, the mesh's
+ * meters, and a TCP server that runs when the application has handlers.
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class)
 public class MeshTransportAutoConfiguration {
@@ -48,10 +51,18 @@ public class MeshTransportAutoConfiguration {
         return new TcpServerProperties();
     }
 
+    /** The mesh's meters, in the application's Micrometer registry when it has one. */
     @Bean
     @ConditionalOnMissingBean
-    public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec) {
-        return new TcpServer(properties, handlers, codec);
+    public MeshMetrics meshMetrics(ObjectProvider<MeterRegistry> registry) {
+        return new MeshMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec,
+                                   MeshMetrics metrics) {
+        return new TcpServer(properties, handlers, codec, metrics);
     }
 
     @Bean

@@ -7,7 +7,10 @@ import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.ReactiveHealthContributor;
 import org.springframework.boot.actuate.health.ReactiveHealthContributorRegistry;
 
-/** UP while the TCP server listens (with its port and connections), DOWN once it stopped. */
+/**
+ * UP while the TCP server listens (with its port, open connections, connections not read for now
+ * because of backpressure, and requests in flight), DOWN once it stopped.
+ */
 final class TcpServerHealthIndicator extends AbstractHealthIndicator {
 
     static final String NAME = "tcpServer";
@@ -38,6 +41,7 @@ final class TcpServerHealthIndicator extends AbstractHealthIndicator {
         if (server.isRunning()) {
             builder.up().withDetail("host", server.bindHost()).withDetail("port", server.port())
                     .withDetail("connections", server.openConnections())
+                    .withDetail("pausedConnections", server.pausedConnections())
                     .withDetail("inFlightRequests", server.inFlightRequests());
         } else {
             builder.down().withDetail("reason", "the TCP server is not listening");

@@ -108,7 +108,7 @@ public final class MeshClient implements AutoCloseable {
                 .onErrorResume(failure -> {
                     route.pool().failed(node, failure);
                     call.lastFailure = failure;
-                    if (!mayRetry(call, failure)) {
+                    if (!mayRetry(call, failure, RetryRule.mayRetry(failure, call.idempotent))) {
                         return Mono.error(failure);
                     }
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
@@ -116,10 +116,14 @@ public final class MeshClient implements AutoCloseable {
                 });
     }
 
-    private boolean mayRetry(Call call, Throwable failure) {
-        if (call.tried.size() >= properties.getRetry().getMaxAttempts()
-                || call.deadlineNanos - System.nanoTime() <= 0
-                || !RetryRule.mayRetry(failure, call.idempotent)) {
+    /**
+     * Whether a failed attempt is made again: the failure allows it ({@link RetryRule}), attempts and
+     * deadline are left, and the service's retry budget grants it (counted either way).
+     */
+    private boolean mayRetry(Call call, Throwable failure, boolean allowedByRule) {
+        if (!allowedByRule
+                || call.tried.size() >= properties.getRetry().getMaxAttempts()
+                || call.deadlineNanos - System.nanoTime() <= 0) {
             return false;
         }
         if (!call.route.budget().tryRetry()) {
@@ -159,14 +163,9 @@ public final class MeshClient implements AutoCloseable {
                 .onErrorResume(failure -> {
                     route.pool().failed(node, failure);
                     call.lastFailure = failure;
-                    if (!RetryRule.mayResendEvent(failure) || call.tried.size() >= properties.getRetry().getMaxAttempts()) {
+                    if (!mayRetry(call, failure, RetryRule.mayResendEvent(failure))) {
                         return Mono.error(failure);
                     }
-                    if (!route.budget().tryRetry()) {
-                        route.retriesDenied().increment();
-                        return Mono.error(failure);
-                    }
-                    route.retries().increment();
                     return emitAttempt(call);
                 });
     }

@@ -41,9 +41,14 @@ public class MeshClientProperties {
     @DurationMin(millis = 1)
     private Duration attemptTimeout = Duration.ofSeconds(2);
 
-    /** Largest answer frame accepted, in UTF-16 code units of its JSON text. */
+    /** Largest answer frame accepted, in UTF-16 code units of its JSON text; a larger one closes the connection. */
     @Min(64)
     private int maxFrameLength = 8 * 1024 * 1024;
+
+    /** How long an answer frame may stay incomplete after its first byte arrived; then the connection closes. */
+    @NotNull
+    @DurationMin(millis = 1)
+    private Duration frameTimeout = Duration.ofSeconds(30);
 
     /** How a call picks a node: round-robin, or least-outstanding (two random choices). */
     @NotNull
@@ -75,7 +80,7 @@ public class MeshClientProperties {
     public TcpClientOptions toOptions() {
         TcpClientOptions.ClientTls clientTls = tls.isEnabled()
                 ? new TcpClientOptions.ClientTls(TlsContexts.forClient(tls, "mesh.client.tls"), tls.isVerifyHostname()) : null;
-        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength,
+        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength, frameTimeout,
                 new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count), clientTls);
     }
 
@@ -286,6 +291,14 @@ public class MeshClientProperties {
 
     public void setMaxFrameLength(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+    }
+
+    public Duration getFrameTimeout() {
+        return frameTimeout;
+    }
+
+    public void setFrameTimeout(Duration frameTimeout) {
+        this.frameTimeout = frameTimeout;
     }
 
     public BalancingStrategy getStrategy() {

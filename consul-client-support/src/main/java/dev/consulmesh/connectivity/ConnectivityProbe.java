@@ -8,6 +8,7 @@ import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.RequestTimeoutException;
 import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
+import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import io.netty.channel.EventLoopGroup;
 
@@ -30,14 +31,17 @@ public final class ConnectivityProbe {
     private final TcpClientOptions options;
     private final Duration timeout;
     private final JsonNode pattern;
+    private final LimitViolations violations;
 
     /** @param timeout how long the connection and then the answer may each take */
-    public ConnectivityProbe(EventLoopGroup group, PacketCodec codec, TcpClientOptions options, Duration timeout) {
+    public ConnectivityProbe(EventLoopGroup group, PacketCodec codec, TcpClientOptions options, Duration timeout,
+                             LimitViolations violations) {
         this.group = group;
         this.codec = codec;
         this.options = options.withConnectTimeout(timeout);
         this.timeout = timeout;
         this.pattern = codec.nodes().textNode(PROBE_PATTERN);
+        this.violations = violations;
     }
 
     public Duration timeout() {
@@ -46,7 +50,7 @@ public final class ConnectivityProbe {
 
     /** Probes the node; never completes exceptionally. */
     public CompletableFuture<ProbeResult> probe(ServiceNode node) {
-        TcpClient client = new TcpClient(node.host(), node.port(), options, group, codec);
+        TcpClient client = new TcpClient(node.host(), node.port(), options, group, codec, violations);
         long started = System.nanoTime();
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         client.send(pattern, codec.nodes().nullNode(), timeout).then().subscribe(

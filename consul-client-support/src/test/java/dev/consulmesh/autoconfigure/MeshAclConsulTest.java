@@ -1,5 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
+import dev.consulmesh.autoconfigure.EchoApps.Caller;
+import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.MeshClient;
@@ -9,7 +12,6 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.RegistrationRefusedException;
 import dev.consulmesh.testsupport.LocalConsulAgent;
-import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.server.TcpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,13 +21,10 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,26 +72,6 @@ class MeshAclConsulTest {
         }
     }
 
-    @Configuration
-    @EnableAutoConfiguration
-    static class EchoNode {
-        @Bean
-        EchoHandlers echoHandlers() {
-            return new EchoHandlers();
-        }
-    }
-
-    static class EchoHandlers {
-        @MessagePattern("echo")
-        Map<String, Object> echo(JsonNode data) {
-            return Map.of("echo", data);
-        }
-    }
-
-    @Configuration
-    @EnableAutoConfiguration
-    static class Caller {
-    }
 
     private static ConfigurableApplicationContext start(Class<?> app, String name, String... extra) {
         List<String> properties = new ArrayList<>(List.of(

@@ -1,5 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
+import dev.consulmesh.autoconfigure.EchoApps.Caller;
+import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.MeshClient;
@@ -8,17 +11,13 @@ import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.testsupport.TestConsul;
-import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.server.TcpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import java.time.Duration;
 import java.util.List;
@@ -49,26 +48,6 @@ class MeshNodeConsulTest {
         }
     }
 
-    @Configuration
-    @EnableAutoConfiguration
-    static class EchoNode {
-        @Bean
-        EchoHandlers echoHandlers() {
-            return new EchoHandlers();
-        }
-    }
-
-    static class EchoHandlers {
-        @MessagePattern("echo")
-        Map<String, Object> echo(JsonNode data) {
-            return Map.of("echo", data);
-        }
-    }
-
-    @Configuration
-    @EnableAutoConfiguration
-    static class Caller {
-    }
 
     private static ConfigurableApplicationContext start(Class<?> app, String service, String... extra) {
         List<String> properties = new java.util.ArrayList<>(List.of(

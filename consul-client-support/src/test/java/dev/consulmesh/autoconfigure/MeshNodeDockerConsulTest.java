@@ -29,10 +29,10 @@ class MeshNodeDockerConsulTest {
         int tcpPort = FreePorts.next();
         Testcontainers.exposeHostPorts(tcpPort);
         try (DockerConsul consul = DockerConsul.start();
-             ConfigurableApplicationContext node = start(MeshNodeConsulTest.EchoNode.class, consul, "docker-echo",
+             ConfigurableApplicationContext node = start(EchoApps.EchoNode.class, consul, "docker-echo",
                      "mesh.tcp.port=" + tcpPort, "mesh.tcp.host=0.0.0.0",
                      "mesh.registration.check-host=host.testcontainers.internal");
-             ConfigurableApplicationContext caller = start(MeshNodeConsulTest.Caller.class, consul, "docker-caller")) {
+             ConfigurableApplicationContext caller = start(EchoApps.Caller.class, consul, "docker-caller")) {
             NodeReply reply = caller.getBean(MeshClient.class).send("docker-echo", "echo", Map.of("n", 1))
                     .retryWhen(reactor.util.retry.Retry.fixedDelay(60, Duration.ofMillis(500)))
                     .block(Duration.ofSeconds(60));

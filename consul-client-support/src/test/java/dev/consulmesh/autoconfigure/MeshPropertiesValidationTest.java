@@ -42,6 +42,12 @@ class MeshPropertiesValidationTest {
         assertRejected("mesh.registration.deregister-critical-after", "30s");
         assertRejected("mesh.tcp.port", "70000");
         assertRejected("mesh.tcp.max-frame-length", "10");
+        assertRejected("mesh.tcp.frame-timeout", "0s");
+        assertRejected("mesh.tcp.idle-timeout", "0s");
+        assertRejected("mesh.tcp.max-connections", "0");
+        assertRejected("mesh.tcp.max-pending-requests-per-connection", "0");
+        assertRejected("mesh.tcp.max-queued-answer-bytes", "100");
+        assertRejected("mesh.client.frame-timeout", "0s");
         assertRejected("mesh.client.retry.budget-ratio", "1.5", "mesh.client", "retry.budgetRatio");
         assertRejected("mesh.client.retry.max-attempts", "0", "mesh.client", "retry.maxAttempts");
         assertRejected("mesh.client.ejection.panic-threshold", "101", "mesh.client", "ejection.panicThreshold");

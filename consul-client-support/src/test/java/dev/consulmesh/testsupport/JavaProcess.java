@@ -1,10 +1,13 @@
 package dev.consulmesh.testsupport;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A service jar run as its own process, as an operator would run it: {@code java -jar}, its output in
@@ -18,12 +21,40 @@ public final class JavaProcess extends LoggedProcess {
 
     /** Starts {@code java -Xmx256m -jar <jar> <args>}. */
     public static JavaProcess start(String name, Path jar, List<String> args) {
+        return start(name, jar, List.of(), args);
+    }
+
+    /** Starts {@code java -Xmx256m <jvmOptions> -jar <jar> <args>}, e.g. with {@code -Dio.netty.leakDetection.level=paranoid}. */
+    public static JavaProcess start(String name, Path jar, List<String> jvmOptions, List<String> args) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build it first (mvn -DskipTests package)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         return new JavaProcess(name, command);
+    }
+
+    /**
+     * Runs a full garbage collection in the process ({@code jcmd <pid> GC.run}, which calls System.gc()),
+     * so what its heap still uses afterwards is what it holds on to.
+     */
+    public void collectGarbage() {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid()), "GC.run");
+        try {
+            Process jcmd = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " for " + name() + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.consulmesh.transport.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.ConnectionFailures;
+import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,12 +25,14 @@ final class PendingRequests extends SimpleChannelInboundHandler<String> {
 
     private final String node;
     private final PacketCodec codec;
+    private final LimitViolations violations;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Runnable onIdle;
 
-    PendingRequests(String node, PacketCodec codec, Runnable onIdle) {
+    PendingRequests(String node, PacketCodec codec, LimitViolations violations, Runnable onIdle) {
         this.node = node;
         this.codec = codec;
+        this.violations = violations;
         this.onIdle = onIdle;
     }
 
@@ -100,7 +103,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.logAndClose(ctx, cause, log, "to " + node);
+        ConnectionFailures.logAndClose(ctx, cause, violations, log, "to " + node);
     }
 
     private static final class Pending {

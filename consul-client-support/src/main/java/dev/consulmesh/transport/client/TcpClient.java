@@ -1,9 +1,11 @@
 package dev.consulmesh.transport.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.EventPacket;
 import dev.consulmesh.transport.wire.FrameDecoder;
 import dev.consulmesh.transport.wire.FrameEncoder;
+import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.RequestPacket;
 import io.netty.bootstrap.Bootstrap;
@@ -45,18 +47,28 @@ public final class TcpClient implements AutoCloseable {
     private final TcpClientOptions options;
     private final EventLoopGroup group;
     private final PacketCodec codec;
+    private final LimitViolations violations;
     private final Object lock = new Object();
     private CompletableFuture<Connection> connection;
     private volatile boolean closed;
     private volatile boolean closeWhenIdle;
 
+    /** A client whose limit violations are counted in memory only (for tests and tools). */
     public TcpClient(String host, int port, TcpClientOptions options, EventLoopGroup group, PacketCodec codec) {
+        this(host, port, options, group, codec, new LimitViolations("client", MeshMetrics.inMemory(),
+                org.slf4j.LoggerFactory.getLogger(TcpClient.class)));
+    }
+
+    /** @param violations where the connections report an answer frame too long, malformed or left incomplete */
+    public TcpClient(String host, int port, TcpClientOptions options, EventLoopGroup group, PacketCodec codec,
+                     LimitViolations violations) {
         this.host = host;
         this.port = port;
         this.node = host + ":" + port;
         this.options = options;
         this.group = group;
         this.codec = codec;
+        this.violations = violations;
     }
 
     public String node() {
@@ -145,7 +157,7 @@ public final class TcpClient implements AutoCloseable {
     }
 
     private void open(CompletableFuture<Connection> opening) {
-        PendingRequests pending = new PendingRequests(node, codec, this::onIdle);
+        PendingRequests pending = new PendingRequests(node, codec, violations, this::onIdle);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -162,7 +174,7 @@ public final class TcpClient implements AutoCloseable {
                             channel.pipeline().addLast("tls", tlsHandler(channel));
                         }
                         channel.pipeline()
-                                .addLast("frame-decoder", new FrameDecoder(options.maxFrameLength()))
+                                .addLast("frame-decoder", new FrameDecoder(options.maxFrameLength(), options.frameTimeout()))
                                 .addLast("frame-encoder", FRAME_ENCODER)
                                 .addLast("pending-requests", pending);
                     }

@@ -1,5 +1,7 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.transport.wire.FrameDecoder;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,16 +10,18 @@ import java.util.Objects;
  *
  * @param connectTimeout  how long to wait for the TCP connection to be made
  * @param requestTimeout  how long a request waits for its last answer packet, unless the call gives its own
- * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units
+ * @param maxFrameLength  largest answer frame accepted, in UTF-16 code units; a larger one closes the connection
+ * @param frameTimeout    how long an answer frame may stay incomplete after its first byte; then the connection closes
  * @param keepAlive       TCP keep-alive probing of the idle persistent connection
  * @param tls             TLS towards the node, null for plain TCP
  */
-public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength, KeepAlive keepAlive,
-                               ClientTls tls) {
+public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength,
+                               Duration frameTimeout, KeepAlive keepAlive, ClientTls tls) {
 
     public TcpClientOptions {
         positive(connectTimeout, "connectTimeout");
         positive(requestTimeout, "requestTimeout");
+        positive(frameTimeout, "frameTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
         if (maxFrameLength <= 0) {
             throw new IllegalArgumentException("maxFrameLength must be positive, got " + maxFrameLength);
@@ -25,7 +29,7 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
     }
 
     public TcpClientOptions(Duration connectTimeout, Duration requestTimeout, int maxFrameLength) {
-        this(connectTimeout, requestTimeout, maxFrameLength, KeepAlive.DEFAULT, null);
+        this(connectTimeout, requestTimeout, maxFrameLength, FrameDecoder.DEFAULT_FRAME_TIMEOUT, KeepAlive.DEFAULT, null);
     }
 
     public static TcpClientOptions defaults() {
@@ -34,12 +38,12 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
 
     /** A copy with another connect timeout. */
     public TcpClientOptions withConnectTimeout(Duration timeout) {
-        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, keepAlive, tls);
+        return new TcpClientOptions(timeout, requestTimeout, maxFrameLength, frameTimeout, keepAlive, tls);
     }
 
     /** A copy that speaks TLS. */
     public TcpClientOptions withTls(ClientTls clientTls) {
-        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength, keepAlive, clientTls);
+        return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength, frameTimeout, keepAlive, clientTls);
     }
 
     private static void positive(Duration duration, String name) {

@@ -1,7 +1,9 @@
 package dev.consulmesh.transport.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.EventPacket;
+import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.Packet;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.RequestPacket;
@@ -14,27 +16,38 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Routes each inbound packet of a server connection to its handler and writes the answers back.
  * Requests without a handler get Nest's exact "no matching message handler" reply; events without one
- * are only logged. A malformed frame closes that connection, with one log line naming the peer.
+ * are only logged (at most one warning per interval). A malformed frame closes that connection, counted
+ * and logged by {@link LimitViolations}.
+ *
+ * <p>An answer ready when its handler returns is written at once and flushed at the end of the read,
+ * so the connection's flow control sees the queued answer bytes before the next frame is handed on.
  */
 @ChannelHandler.Sharable
 final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
+    private static final long NO_EVENT_HANDLER_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
+
     private final HandlerRegistry handlers;
     private final PacketCodec codec;
     private final RpcErrors errors;
+    private final LimitViolations violations;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong lastNoEventHandlerWarning = new AtomicLong(System.nanoTime() - NO_EVENT_HANDLER_WARNING_INTERVAL);
 
-    RequestDispatcher(HandlerRegistry handlers, PacketCodec codec) {
+    RequestDispatcher(HandlerRegistry handlers, PacketCodec codec, LimitViolations violations) {
         this.handlers = handlers;
         this.codec = codec;
         this.errors = new RpcErrors(codec.mapper());
+        this.violations = violations;
     }
 
     /** Requests whose answers have not all been written yet, over all connections. */
@@ -55,23 +68,29 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
     private void handleRequest(ChannelHandlerContext ctx, RequestPacket request) {
         Optional<HandlerMethod> handler = handlers.requestHandler(request.pattern());
         if (handler.isEmpty()) {
-            log.debug("no handler for message pattern {} from {}", request.pattern(), ctx.channel().remoteAddress());
-            // Answered on a later turn of the event loop, like every other answer, so answers keep request order.
-            String reply = codec.write(ResponsePacket.noHandler(request.id(), codec.nodes()));
-            ctx.channel().eventLoop().execute(() -> ctx.writeAndFlush(reply, ctx.voidPromise()));
+            if (log.isDebugEnabled()) {
+                log.debug("no handler for message pattern {} from {}", shown(request.pattern()), ctx.channel().remoteAddress());
+            }
+            ctx.write(codec.write(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
+            ConnectionFlowControl.of(ctx.channel()).answersWritten(false);
             return;
         }
         HandlerMethod method = handler.get();
+        ConnectionFlowControl flow = ConnectionFlowControl.of(ctx.channel());
         inFlight.incrementAndGet();
-        method.invoke(request.data(), codec.mapper()).subscribe(new ResponseStreamWriter(ctx.channel(), request.id(),
-                codec, errors, error -> log.error("handler {} failed on a request from {}", method.description(),
-                ctx.channel().remoteAddress(), error), inFlight::decrementAndGet));
+        flow.requestStarted();
+        ResponseStreamWriter writer = new ResponseStreamWriter(ctx.channel(), request.id(), codec, errors,
+                error -> log.error("handler {} failed on a request from {}", method.description(),
+                        ctx.channel().remoteAddress(), error),
+                flow::answersWritten, inFlight::decrementAndGet);
+        method.invoke(request.data(), codec.mapper()).subscribe(writer);
+        writer.writeQueued();
     }
 
     private void handleEvent(ChannelHandlerContext ctx, EventPacket event) {
         List<HandlerMethod> eventHandlers = handlers.eventHandlers(event.pattern());
         if (eventHandlers.isEmpty()) {
-            log.warn("no handler for event pattern {} from {}", event.pattern(), ctx.channel().remoteAddress());
+            logNoEventHandler(event, ctx);
             return;
         }
         for (HandlerMethod method : eventHandlers) {
@@ -81,8 +100,33 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
         }
     }
 
+    /** A warning at most once per interval: a peer sending events nobody handles must not flood the log. */
+    private void logNoEventHandler(EventPacket event, ChannelHandlerContext ctx) {
+        long now = System.nanoTime();
+        long last = lastNoEventHandlerWarning.get();
+        if (now - last >= NO_EVENT_HANDLER_WARNING_INTERVAL && lastNoEventHandlerWarning.compareAndSet(last, now)) {
+            log.warn("no handler for event pattern {} from {} (logged at most every 10 s)", shown(event.pattern()),
+                    ctx.channel().remoteAddress());
+        } else if (log.isDebugEnabled()) {
+            log.debug("no handler for event pattern {} from {}", shown(event.pattern()), ctx.channel().remoteAddress());
+        }
+    }
+
+    /** A pattern as the log shows it: a peer's pattern can be as long as a frame. */
+    private static String shown(JsonNode pattern) {
+        String text = pattern.toString();
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
+    }
+
+    /** Sends the answers written during this read in one go. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.logAndClose(ctx, cause, log, "from " + ctx.channel().remoteAddress());
+        ConnectionFailures.logAndClose(ctx, cause, violations, log, "from " + ctx.channel().remoteAddress());
     }
 }

@@ -12,11 +12,13 @@ import reactor.core.publisher.SignalType;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
+
 /**
  * Writes a handler's values as response packets, one per value, the way Nest does: values are queued
  * and flushed on the connection's event loop; when the stream ends while values are still queued,
  * the last of them carries {@code isDisposed}, otherwise a separate {@code {"isDisposed":true,"id":..}}
  * follows. An error sends {@code err}. When the connection closes, the handler's stream is cancelled.
+ * What a handler answered before it returned is written at once by {@link #writeQueued()}.
  */
 final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
@@ -25,18 +27,29 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private final PacketCodec codec;
     private final RpcErrors errors;
     private final Consumer<Throwable> unintendedErrorLog;
+    private final AnswersWritten onWritten;
     private final Runnable onDone;
     private final ArrayDeque<ResponsePacket> queue = new ArrayDeque<>();
     private final ChannelFutureListener cancelOnClose = closed -> dispose();
     private boolean flushScheduled;
 
+    /** Told on the event loop after packets were written to the channel, and whether the final one was among them. */
+    interface AnswersWritten {
+        void written(boolean finalAnswer);
+    }
+
+    /**
+     * @param onWritten called on the event loop after packets were written to the channel
+     * @param onDone    called once the handler's stream ended, however it ended
+     */
     ResponseStreamWriter(Channel channel, JsonNode id, PacketCodec codec, RpcErrors errors,
-                         Consumer<Throwable> unintendedErrorLog, Runnable onDone) {
+                         Consumer<Throwable> unintendedErrorLog, AnswersWritten onWritten, Runnable onDone) {
         this.channel = channel;
         this.id = id;
         this.codec = codec;
         this.errors = errors;
         this.unintendedErrorLog = unintendedErrorLog;
+        this.onWritten = onWritten;
         this.onDone = onDone;
     }
 
@@ -91,6 +104,16 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
     private void flush() {
         synchronized (queue) {
             flushScheduled = false;
+        }
+        writeQueued();
+        channel.flush();
+    }
+
+    /** Writes the queued packets to the channel without flushing; on the channel's event loop only. */
+    void writeQueued() {
+        boolean written = false;
+        boolean answered = false;
+        synchronized (queue) {
             if (!channel.isActive()) {
                 queue.clear();
                 return;
@@ -98,8 +121,12 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
             ResponsePacket packet;
             while ((packet = queue.poll()) != null) {
                 channel.write(codec.write(packet), channel.voidPromise());
+                written = true;
+                answered |= packet.disposed();
             }
         }
-        channel.flush();
+        if (written) {
+            onWritten.written(answered);
+        }
     }
 }

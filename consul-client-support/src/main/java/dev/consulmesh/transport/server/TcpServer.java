@@ -1,17 +1,15 @@
 package dev.consulmesh.transport.server;
 
-import dev.consulmesh.transport.wire.FrameDecoder;
-import dev.consulmesh.transport.wire.FrameEncoder;
+import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -27,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A NestJS-compatible TCP server: per connection a pipeline of framing, then dispatch to the
- * annotated handlers. Many requests are served concurrently on one connection.
+ * annotated handlers ({@link ServerPipeline}). Many requests are served concurrently on one connection.
+ * The limits of {@link TcpServerProperties} bound what one peer can make it hold; each time a peer hits
+ * one, {@link LimitViolations} counts it in {@code mesh.tcp.limits} and logs it (rate-limited).
  */
 public final class TcpServer {
 
@@ -37,17 +37,29 @@ public final class TcpServer {
     private final HandlerRegistry handlers;
     private final PacketCodec codec;
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
-    private final FrameEncoder frameEncoder = new FrameEncoder();
+    private final MeshMetrics metrics;
+    private final LimitViolations violations;
     private final RequestDispatcher dispatcher;
+    private final ServerPipeline pipeline;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
+    /** A server whose meters stay in memory (see {@link MeshMetrics#inMemory()}). */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec) {
+        this(properties, handlers, codec, MeshMetrics.inMemory());
+    }
+
+    public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics) {
         this.properties = properties;
         this.handlers = handlers;
         this.codec = codec;
-        this.dispatcher = new RequestDispatcher(handlers, codec);
+        this.metrics = metrics;
+        this.violations = new LimitViolations("server", metrics, log);
+        this.dispatcher = new RequestDispatcher(handlers, codec, violations);
+        SslContext tls = properties.getTls().isEnabled()
+                ? TlsContexts.forServer(properties.getTls(), properties.prefix() + ".tls") : null;
+        this.pipeline = new ServerPipeline(properties, tls, dispatcher, violations, connections);
     }
 
     /** Binds the server; fails with the address when the port is taken or the host is not local. */
@@ -55,8 +67,6 @@ public final class TcpServer {
         if (serverChannel != null) {
             return;
         }
-        SslContext tls = properties.getTls().isEnabled()
-                ? TlsContexts.forServer(properties.getTls(), properties.prefix() + ".tls") : null;
         bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", true));
         workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -64,19 +74,7 @@ public final class TcpServer {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        connections.add(channel);
-                        if (tls != null) {
-                            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
-                        }
-                        channel.pipeline()
-                                .addLast("frame-decoder", new FrameDecoder(properties.getMaxFrameLength()))
-                                .addLast("frame-encoder", frameEncoder)
-                                .addLast("dispatcher", dispatcher);
-                    }
-                });
+                .childHandler(pipeline);
         InetSocketAddress address = new InetSocketAddress(properties.getHost(), properties.getPort());
         try {
             serverChannel = bootstrap.bind(address).syncUninterruptibly().channel();
@@ -86,8 +84,10 @@ public final class TcpServer {
                     + " (" + e.getMessage() + "): is the port taken, or is the host not an address of this machine?"
                     + " Check push.tcp.host / push.tcp.port (or mesh.tcp.*)", e);
         }
-        log.info("TCP server listening on {} with {} handler(s){}", serverChannel.localAddress(), handlers.size(),
-                tls == null ? "" : ", TLS" + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
+        metrics.tcpServer(port(), this, TcpServer::openConnections, TcpServer::pausedConnections);
+        log.info("TCP server listening on {} with {} handler(s); at most {} connections, frames up to {} characters{}",
+                serverChannel.localAddress(), handlers.size(), properties.getMaxConnections(), properties.getMaxFrameLength(),
+                !properties.getTls().isEnabled() ? "" : "; TLS" + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
                         ? " with client certificates required" : ""));
     }
 
@@ -111,7 +111,17 @@ public final class TcpServer {
 
     /** Connections currently open to this server. */
     public int openConnections() {
-        return connections.size();
+        return pipeline.openConnections();
+    }
+
+    /** Connections this server does not read for now, because of their pending requests or unread answers. */
+    public int pausedConnections() {
+        return pipeline.pausedConnections();
+    }
+
+    /** The limits peers of this server hit: counts per limit. */
+    public LimitViolations limitViolations() {
+        return violations;
     }
 
     public int inFlightRequests() {

@@ -11,7 +11,8 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * Where a node's TCP server listens and which address it gives to Consul. The library binds these
+ * Where a node's TCP server listens, which address it gives to Consul, and the limits that keep one
+ * peer from exhausting it. The library binds these
  * under {@code mesh.tcp}; a service may bind the same class under its own prefix (push-service uses
  * {@code push.tcp}) by declaring its own bean.
  */
@@ -38,6 +39,42 @@ public class TcpServerProperties {
     /** Largest frame accepted, in UTF-16 code units of its JSON text; a larger one closes the connection. */
     @Min(64)
     private int maxFrameLength = 8 * 1024 * 1024;
+
+    /**
+     * How long a frame may stay incomplete after its first byte arrived; then its connection is closed
+     * (Nest's own limit is 30 s). Stops a peer that trickles a frame, or starts one and never ends it.
+     */
+    @NotNull
+    @DurationMin(millis = 1)
+    private Duration frameTimeout = Duration.ofSeconds(30);
+
+    /**
+     * A connection on which nothing was read or written for this long, with no request running, is
+     * closed; callers open a new one on their next call.
+     */
+    @NotNull
+    @DurationMin(millis = 1)
+    private Duration idleTimeout = Duration.ofMinutes(5);
+
+    /** Connections the server holds at once; one more is closed as soon as it is accepted. */
+    @Min(1)
+    private int maxConnections = 1024;
+
+    /**
+     * Requests of one connection running at once (received, final answer not yet written). At this many
+     * the server stops reading that connection until half of them are answered: backpressure, nothing
+     * is closed or refused. A caller multiplexing all its traffic on one connection reaches it only when
+     * that many of its calls wait on slow handlers at the same moment.
+     */
+    @Min(1)
+    private int maxPendingRequestsPerConnection = 1024;
+
+    /**
+     * Answer bytes queued for one connection whose peer does not read them. Above this the server stops
+     * reading that connection's requests until the queue drained to half.
+     */
+    @Min(1024)
+    private int maxQueuedAnswerBytes = 1024 * 1024;
 
     /** How long a graceful stop waits for in-flight requests before closing connections. */
     @NotNull
@@ -96,6 +133,46 @@ public class TcpServerProperties {
 
     public void setMaxFrameLength(int maxFrameLength) {
         this.maxFrameLength = maxFrameLength;
+    }
+
+    public Duration getFrameTimeout() {
+        return frameTimeout;
+    }
+
+    public void setFrameTimeout(Duration frameTimeout) {
+        this.frameTimeout = frameTimeout;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxPendingRequestsPerConnection() {
+        return maxPendingRequestsPerConnection;
+    }
+
+    public void setMaxPendingRequestsPerConnection(int maxPendingRequestsPerConnection) {
+        this.maxPendingRequestsPerConnection = maxPendingRequestsPerConnection;
+    }
+
+    public int getMaxQueuedAnswerBytes() {
+        return maxQueuedAnswerBytes;
+    }
+
+    public void setMaxQueuedAnswerBytes(int maxQueuedAnswerBytes) {
+        this.maxQueuedAnswerBytes = maxQueuedAnswerBytes;
     }
 
     public Duration getShutdownTimeout() {

@@ -7,19 +7,21 @@ import org.slf4j.Logger;
 import java.io.IOException;
 
 /**
- * What a server or client connection does when its pipeline fails: one log line naming the peer
- * (a warning for bad frames and surprises, debug for a peer that reset or went away), then close it.
+ * What a server or client connection does when its pipeline fails, then closes it: a bad frame or a
+ * broken limit is counted and logged (rate-limited) by {@link LimitViolations}; a peer that reset or
+ * went away is logged at debug; anything else is a surprise and logged with its stack trace.
  */
 public final class ConnectionFailures {
 
     private ConnectionFailures() {
     }
 
-    /** @param peer how to name the other side in the log, e.g. "from 10.0.0.5:51234" or "to 10.0.0.7:3001" */
-    public static void logAndClose(ChannelHandlerContext ctx, Throwable cause, Logger log, String peer) {
+    /** @param peer how to name the other side in the log, e.g. "from /10.0.0.5:51234" or "to 10.0.0.7:3001" */
+    public static void logAndClose(ChannelHandlerContext ctx, Throwable cause, LimitViolations violations,
+                                   Logger log, String peer) {
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (reason instanceof MalformedFrameException) {
-            log.warn("closing connection {}: {}", peer, reason.getMessage());
+        if (reason instanceof MalformedFrameException malformed) {
+            violations.record(malformed.limit(), peer, "closed: " + malformed.getMessage());
         } else if (reason instanceof IOException) {
             log.debug("connection {} failed: {}", peer, reason.toString());
         } else {

@@ -3,8 +3,6 @@ package dev.consulmesh.transport.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.consulmesh.transport.wire.FrameDecoder;
-import dev.consulmesh.transport.wire.FrameEncoder;
 import dev.consulmesh.transport.wire.NestGolden;
 import dev.consulmesh.transport.wire.NestGolden.Case;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -151,9 +149,7 @@ class NestGoldenServerTest {
     }
 
     private EmbeddedChannel serverPipeline() {
-        // The same handlers, in the same order, as TcpServer's child pipeline.
-        return new EmbeddedChannel(new FrameDecoder(properties.getMaxFrameLength()), new FrameEncoder(),
-                new RequestDispatcher(registry, codec));
+        return new EmbeddedServerConnection(properties, registry, codec).channel;
     }
 
     private static byte[] outbound(EmbeddedChannel channel) {

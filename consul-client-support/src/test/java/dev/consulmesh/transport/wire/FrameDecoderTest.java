@@ -1,6 +1,8 @@
 package dev.consulmesh.transport.wire;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import org.junit.jupiter.api.AfterEach;
@@ -10,9 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -220,6 +224,153 @@ class FrameDecoderTest {
     @Test
     void refusesANonPositiveMaximum() {
         assertThat(catchThrowable(() -> new FrameDecoder(0))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(catchThrowable(() -> new FrameDecoder(64, Duration.ZERO))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void namesWhichLimitAFrameBroke() {
+        EmbeddedChannel small = new EmbeddedChannel(new FrameDecoder(64));
+        Throwable tooLong = catchThrowable(() -> small.writeInbound(Unpooled.wrappedBuffer(ascii("65#"))));
+        Throwable notANumber = catchThrowable(() -> channel.writeInbound(Unpooled.wrappedBuffer(ascii("x#{}"))));
+
+        assertThat(limitOf(tooLong)).isEqualTo(TransportLimit.MAX_FRAME_LENGTH);
+        assertThat(limitOf(notANumber)).isEqualTo(TransportLimit.MALFORMED_FRAME);
+        small.finishAndReleaseAll();
+    }
+
+    @Test
+    void failsAFrameStillIncompleteAfterTheFrameTimeoutAndDropsWhatItBuffered() {
+        EmbeddedChannel timed = timedChannel(Duration.ofSeconds(30));
+        timed.writeInbound(Unpooled.wrappedBuffer(ascii("9#{\"a\":")));
+
+        timed.advanceTimeBy(29, TimeUnit.SECONDS);
+        timed.runScheduledPendingTasks();
+        timed.checkException();
+        timed.advanceTimeBy(2, TimeUnit.SECONDS);
+        timed.runScheduledPendingTasks();
+
+        Throwable thrown = catchThrowable(timed::checkException);
+        assertMalformed(thrown, "still incomplete 30000 ms after it began: 5 of 9 characters arrived");
+        assertThat(limitOf(thrown)).isEqualTo(TransportLimit.FRAME_TIMEOUT);
+        assertThat(decoderOf(timed).bufferedBytes()).isZero();
+        timed.finishAndReleaseAll();
+    }
+
+    @Test
+    void failsALengthPrefixThatNeverGetsItsHash() {
+        EmbeddedChannel timed = timedChannel(Duration.ofSeconds(30));
+        timed.writeInbound(Unpooled.wrappedBuffer(ascii("12")));
+
+        timed.advanceTimeBy(31, TimeUnit.SECONDS);
+        timed.runScheduledPendingTasks();
+
+        assertMalformed(catchThrowable(timed::checkException), "its length prefix (2 bytes) has no '#' yet");
+        timed.finishAndReleaseAll();
+    }
+
+    /** The timeout is per frame: a peer that keeps completing frames is never cut off, however long it talks. */
+    @Test
+    void givesEachFrameItsOwnTimeout() {
+        EmbeddedChannel timed = timedChannel(Duration.ofSeconds(30));
+        byte[] stream = concat(frame("{\"a\":1}"), frame("{\"b\":2}"), frame("{\"c\":3}"));
+        List<String> decoded = new ArrayList<>();
+
+        for (int at = 0; at < stream.length; at += 4) {
+            timed.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(stream, at, Math.min(at + 4, stream.length))));
+            decoded.addAll(readAll(timed));
+            timed.advanceTimeBy(10, TimeUnit.SECONDS);
+            timed.runScheduledPendingTasks();
+            timed.checkException();
+        }
+
+        assertThat(decoded).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
+        timed.finishAndReleaseAll();
+    }
+
+    @Test
+    void handsOnNoFrameWhileTheChannelDoesNotReadAndTheBufferedOnesOnResume() {
+        channel.config().setAutoRead(false);
+        channel.writeInbound(Unpooled.wrappedBuffer(concat(frame("{\"a\":1}"), frame("{\"b\":2}"))));
+        assertThat(readAll(channel)).isEmpty();
+        assertThat(decoderOf(channel).bufferedBytes()).isEqualTo(frame("{\"a\":1}").length * 2);
+
+        channel.config().setAutoRead(true);
+        channel.pipeline().fireUserEventTriggered(FrameDecoder.RESUME);
+
+        assertThat(readAll(channel)).containsExactly("{\"a\":1}", "{\"b\":2}");
+        assertThat(decoderOf(channel).bufferedBytes()).isZero();
+    }
+
+    /** A frame held back because the channel does not read is not late: its clock starts when reading resumes. */
+    @Test
+    void doesNotTimeOutWhileTheChannelDoesNotRead() {
+        EmbeddedChannel timed = timedChannel(Duration.ofSeconds(30));
+        timed.writeInbound(Unpooled.wrappedBuffer(ascii("7#{\"a\":")));
+        timed.config().setAutoRead(false);
+        timed.writeInbound(Unpooled.wrappedBuffer(ascii("1}")));
+
+        timed.advanceTimeBy(60, TimeUnit.SECONDS);
+        timed.runScheduledPendingTasks();
+        timed.checkException();
+        timed.config().setAutoRead(true);
+        timed.pipeline().fireUserEventTriggered(FrameDecoder.RESUME);
+
+        assertThat(readAll(timed)).containsExactly("{\"a\":1}");
+        timed.finishAndReleaseAll();
+    }
+
+    /** So a handler that stops reading after one frame stops the frames that came in the same read too. */
+    @Test
+    void handsOnOneFrameAtATime() {
+        List<Object> seen = new ArrayList<>();
+        EmbeddedChannel stopping = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object frame) {
+                seen.add(frame);
+                ctx.channel().config().setAutoRead(false);
+            }
+        });
+
+        stopping.writeInbound(Unpooled.wrappedBuffer(concat(frame("{\"a\":1}"), frame("{\"b\":2}"), frame("{\"c\":3}"))));
+        assertThat(seen).containsExactly("{\"a\":1}");
+
+        stopping.config().setAutoRead(true);
+        stopping.pipeline().fireUserEventTriggered(FrameDecoder.RESUME);
+        assertThat(seen).containsExactly("{\"a\":1}", "{\"b\":2}");
+        stopping.finishAndReleaseAll();
+    }
+
+    /** A frame of the maximum length trickled one byte per read decodes (each byte is walked once). */
+    @Test
+    void decodesAFrameOfTheMaximumLengthArrivingOneByteAtATime() {
+        EmbeddedChannel large = new EmbeddedChannel(new FrameDecoder(1 << 16));
+        String json = "{\"s\":\"" + "é".repeat((1 << 16) - 8) + "\"}";
+        assertThat(json).hasSize(1 << 16);
+        List<String> decoded = new ArrayList<>();
+
+        for (byte b : frame(json)) {
+            large.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+            decoded.addAll(readAll(large));
+        }
+
+        assertThat(decoded).containsExactly(json);
+        large.finishAndReleaseAll();
+    }
+
+    private static EmbeddedChannel timedChannel(Duration frameTimeout) {
+        EmbeddedChannel timed = new EmbeddedChannel();
+        timed.freezeTime();
+        timed.pipeline().addLast(new FrameDecoder(MAX_FRAME_LENGTH, frameTimeout));
+        return timed;
+    }
+
+    private static FrameDecoder decoderOf(EmbeddedChannel channel) {
+        return channel.pipeline().get(FrameDecoder.class);
+    }
+
+    private static TransportLimit limitOf(Throwable thrown) {
+        Throwable reason = thrown instanceof DecoderException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        return ((MalformedFrameException) reason).limit();
     }
 
     private List<String> decode(byte[] bytes) {

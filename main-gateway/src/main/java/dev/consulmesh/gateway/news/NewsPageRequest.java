@@ -3,20 +3,30 @@ package dev.consulmesh.gateway.news;
 import org.springframework.util.MultiValueMap;
 
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The query of {@code GET /fetchLatestNews}: the cursor (items published before {@code latestTime},
- * or at it with an id below {@code beforeId}) and the page size.
+ * or at it with an id below {@code beforeId}) and the page size. A parameter given twice, given
+ * without a value, or not one of these three is refused: a typo such as {@code limt=5} gets a 400
+ * naming it instead of a default page.
  */
 public record NewsPageRequest(long latestTime, String beforeId, int limit) {
 
     public static final int MAX_LIMIT = 100;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,16}");
+    private static final Set<String> PARAMETERS = Set.of("latestTime", "beforeId", "limit");
 
     /** Reads and checks the query parameters; every problem names the parameter. */
     public static NewsPageRequest from(MultiValueMap<String, String> query, long now, int defaultLimit) {
+        for (String name : query.keySet()) {
+            if (!PARAMETERS.contains(name)) {
+                throw new BadRequestException("unknown parameter '" + abbreviate(name)
+                        + "': fetchLatestNews takes latestTime, beforeId and limit");
+            }
+        }
         String latestTime = single(query, "latestTime");
         String beforeId = single(query, "beforeId");
         String limit = single(query, "limit");
@@ -39,6 +49,9 @@ public record NewsPageRequest(long latestTime, String beforeId, int limit) {
         if (values.size() > 1) {
             throw new BadRequestException(name + " must be given once, got it " + values.size() + " times");
         }
+        if (values.get(0) == null) {
+            throw new BadRequestException(name + " needs a value (" + name + "=...)");
+        }
         return values.get(0);
     }
 
@@ -57,7 +70,10 @@ public record NewsPageRequest(long latestTime, String beforeId, int limit) {
         return Integer.parseInt(text);
     }
 
+    /** At most 40 characters, control characters shown as '?': the message quotes what the caller sent. */
     private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        String shown = text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        return shown.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

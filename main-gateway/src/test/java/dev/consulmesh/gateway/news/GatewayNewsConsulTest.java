@@ -8,18 +8,26 @@ import dev.consulmesh.testsupport.TestNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -87,6 +95,52 @@ class GatewayNewsConsulTest {
         return http.send(request(query), HttpResponse.BodyHandlers.ofString());
     }
 
+    record RawHttpResponse(int status, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.getOrDefault(name, "");
+        }
+    }
+
+    /** GET with the target written byte for byte as given; reads the whole response (Connection: close). */
+    private static RawHttpResponse rawGet(String target) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headEnd = raw.indexOf("\r\n\r\n");
+            String[] head = raw.substring(0, headEnd < 0 ? raw.length() : headEnd).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(head[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), head[i].substring(colon + 1).trim());
+                }
+            }
+            String body = headEnd < 0 ? "" : raw.substring(headEnd + 4);
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                body = unchunk(body);
+            }
+            return new RawHttpResponse(Integer.parseInt(head[0].split(" ")[1]), headers, body);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (at < chunked.length()) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return body.toString();
+    }
+
     private static HttpRequest request(String query) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fetchLatestNews" + query))
                 .timeout(Duration.ofSeconds(30)).build();
@@ -134,6 +188,71 @@ class GatewayNewsConsulTest {
             assertThat(body.get("message").asText()).containsAnyOf("latestTime", "limit");
             assertThat(response.body()).doesNotContain("at dev.", "Exception");
         }
+    }
+
+    /**
+     * Whatever the query holds, a bad one gets a 400 JSON error naming the parameter and never a stack
+     * trace. Sent over a raw socket, so encodings an HTTP client would refuse to send arrive as they are.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "limit=",                                  // empty
+            "limit",                                   // no value at all
+            "limit=5&limit=5",                         // repeated
+            "latestTime=1700000000000&latestTime=1700000000001",
+            "limt=5",                                  // unknown (a typo): rejected, not ignored
+            "latestTime=1700000000000&beforeId=a&debug=true",
+            "latestTime=1700000000000&beforeId=%FF%FE%FD",         // percent-encoded bytes that are not UTF-8
+            "latestTime=1700000000000&beforeId=%C3",               // a UTF-8 sequence cut short
+            "latestTime=1700000000000&beforeId=%ZZ",               // not percent-encoding at all
+            "limit=%",
+            "latestTime=12%00",                        // NUL
+            "latestTime=1700000000000&beforeId=%3Cscript%3E",
+            "limit=1e2",
+            "limit=-0",
+            "latestTime=+1",
+            "%FF=1",                                   // a name that is not UTF-8
+    })
+    void aBadMalformedOrUnknownParameterGets400AsJsonWithoutAStackTrace(String query) throws Exception {
+        RawHttpResponse response = rawGet("/fetchLatestNews?" + query);
+
+        assertThat(response.status()).as("%s -> %s", query, response.body()).isEqualTo(400);
+        assertThat(response.header("content-type")).startsWith("application/json");
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("status").asInt()).isEqualTo(400);
+        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(response.body()).doesNotContain("Exception", "\tat ", "at dev.", "at org.", "at java.");
+    }
+
+    @Test
+    void aParameterOfTenKilobytesGets400NamingItWithoutEchoingIt() throws Exception {
+        for (String query : List.of("latestTime=" + "9".repeat(10_000), "limit=" + "1".repeat(10_000),
+                "latestTime=1700000000000&beforeId=" + "a".repeat(10_000), "x".repeat(10_000) + "=1")) {
+            RawHttpResponse response = rawGet("/fetchLatestNews?" + query);
+
+            assertThat(response.status()).as(query.substring(0, 20)).isEqualTo(400);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("message").asText()).hasSizeLessThan(300);
+            assertThat(response.body()).doesNotContain("Exception", "at dev.", "at org.");
+        }
+    }
+
+    /**
+     * Beyond the request line the HTTP server reads at all (server.netty.max-initial-line-length), the server
+     * refuses it by itself (414, or a reset while the rest is still being sent), never with a stack trace,
+     * and goes on serving.
+     */
+    @Test
+    void aRequestLineOverTheServersLimitIsRefusedWithoutAStackTrace() throws Exception {
+        try {
+            RawHttpResponse response = rawGet("/fetchLatestNews?latestTime=1700000000000&beforeId=" + "a".repeat(100_000));
+            assertThat(response.status()).isIn(400, 413, 414);
+            assertThat(response.body()).doesNotContain("Exception", "at dev.", "at org.");
+        } catch (SocketException refusedWhileSending) {
+            // the server closed the connection on the oversized line before it could read our whole request
+        }
+
+        assertThat(get("?limit=1").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -54,4 +54,23 @@ class NewsPageRequestTest {
         assertThatThrownBy(() -> NewsPageRequest.from(query("limit", "5", "limit", "6"), 0, 20))
                 .isInstanceOf(BadRequestException.class).hasMessage("limit must be given once, got it 2 times");
     }
+
+    @Test
+    void anUnknownParameterIsRejectedNamingItRatherThanIgnored() {
+        assertThatThrownBy(() -> NewsPageRequest.from(query("limt", "5"), 0, 20))
+                .isInstanceOf(BadRequestException.class)
+                .hasMessage("unknown parameter 'limt': fetchLatestNews takes latestTime, beforeId and limit");
+        assertThatThrownBy(() -> NewsPageRequest.from(query("x".repeat(10_000), "1"), 0, 20))
+                .hasMessageStartingWith("unknown parameter '" + "x".repeat(37) + "...'");
+        assertThatThrownBy(() -> NewsPageRequest.from(query("a\u0000b", "1"), 0, 20))
+                .hasMessageStartingWith("unknown parameter 'a?b'");
+    }
+
+    @Test
+    void aParameterWithoutAValueIsRejected() {
+        assertThatThrownBy(() -> NewsPageRequest.from(query("limit", null), 0, 20))
+                .isInstanceOf(BadRequestException.class).hasMessage("limit needs a value (limit=...)");
+        assertThatThrownBy(() -> NewsPageRequest.from(query("limit", ""), 0, 20))
+                .hasMessageStartingWith("limit must be an integer from 1 to 100, got ''");
+    }
 }

@@ -33,11 +33,26 @@ final class Actuator {
     }
 
     /**
-     * The COUNT of a counter from {@code /actuator/metrics/<name>}, summed over its tags; 0 when the
-     * counter was never incremented (Micrometer registers it on first use, so it answers 404 until then).
+     * The VALUE of a gauge from {@code /actuator/metrics/<name>}, narrowed by tags given as
+     * {@code "key:value"} (e.g. {@code "area:heap"}).
      */
-    double count(String counter) {
-        HttpResponse<String> response = fetch("/metrics/" + counter);
+    double gauge(String gauge, String... tags) {
+        HttpResponse<String> response = fetch(metricPath(gauge, tags));
+        for (JsonNode measurement : json(requireOk(response)).path("measurements")) {
+            if ("VALUE".equals(measurement.path("statistic").asText())) {
+                return measurement.path("value").asDouble();
+            }
+        }
+        throw new IllegalStateException(owner + ": " + gauge + " has no VALUE measurement: " + response.body());
+    }
+
+    /**
+     * The COUNT of a counter from {@code /actuator/metrics/<name>}, summed over its tags or narrowed by
+     * tags given as {@code "key:value"}; 0 when the counter was never incremented (Micrometer registers
+     * it on first use, so it answers 404 until then).
+     */
+    double count(String counter, String... tags) {
+        HttpResponse<String> response = fetch(metricPath(counter, tags));
         if (response.statusCode() == 404) {
             requireEndpoint("metrics");
             return 0;
@@ -48,6 +63,14 @@ final class Actuator {
             }
         }
         throw new IllegalStateException(owner + ": " + counter + " has no COUNT measurement: " + response.body());
+    }
+
+    private static String metricPath(String name, String... tags) {
+        StringBuilder path = new StringBuilder("/metrics/").append(name);
+        for (int i = 0; i < tags.length; i++) {
+            path.append(i == 0 ? '?' : '&').append("tag=").append(tags[i]);
+        }
+        return path.toString();
     }
 
     /** The gateway's {@code /actuator/mesh} view of one service's nodes. */

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,6 +22,8 @@ public final class NewsFeedRefresher implements SmartLifecycle {
 
     private final NewsFeed feed;
     private final Duration interval;
+    /** A refresh asked for and not started yet: later asks join it, so a flood of events queues one refresh. */
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
 
     /**
@@ -60,8 +63,9 @@ public final class NewsFeedRefresher implements SmartLifecycle {
     }
 
     /**
-     * Refreshes the feed now on the refresher's own thread, without waiting for it (a refresh already
-     * running is joined by {@link NewsFeed#refresh()}).
+     * Refreshes the feed now on the refresher's own thread, without waiting for it. Asks that arrive while
+     * a refresh is queued and not started yet join that one: however many {@code fetchNewsTask} events a
+     * peer sends, at most one refresh waits behind the running one.
      *
      * @return false when the refresher is not running, so nothing was scheduled
      */
@@ -69,7 +73,12 @@ public final class NewsFeedRefresher implements SmartLifecycle {
         if (scheduler == null) {
             return false;
         }
-        scheduler.execute(this::refresh);
+        if (refreshQueued.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                refreshQueued.set(false);
+                refresh();
+            });
+        }
         return true;
     }
 

@@ -1,0 +1,23 @@
+package dev.consulmesh.transport.server;
+
+import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.transport.wire.LimitViolations;
+import dev.consulmesh.transport.wire.PacketCodec;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.LoggerFactory;
+
+/** One server connection on an {@link EmbeddedChannel}, with the pipeline {@link TcpServer} builds for each. */
+final class EmbeddedServerConnection {
+
+    final LimitViolations violations = new LimitViolations("server", MeshMetrics.inMemory(),
+            LoggerFactory.getLogger(EmbeddedServerConnection.class));
+    final EmbeddedChannel channel;
+
+    EmbeddedServerConnection(TcpServerProperties properties, HandlerRegistry registry, PacketCodec codec) {
+        ServerPipeline pipeline = new ServerPipeline(properties, null, new RequestDispatcher(registry, codec, violations),
+                violations, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+        channel = new EmbeddedChannel(pipeline);
+    }
+}
