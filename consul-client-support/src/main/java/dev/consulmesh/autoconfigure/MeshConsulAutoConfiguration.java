@@ -17,14 +17,18 @@ import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.consul.ConsulAutoConfiguration;
 import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.core.env.Environment;
 
 /**
@@ -32,7 +36,9 @@ import org.springframework.core.env.Environment;
  * discovery of healthy instances with blocking queries, and balanced, retried calls over per-node TCP
  * clients with ejection of failing nodes; the {@code mesh} actuator endpoint, health and metrics.
  */
-@AutoConfiguration(after = {ConsulAutoConfiguration.class, MeshTransportAutoConfiguration.class})
+@AutoConfiguration(after = {ConsulAutoConfiguration.class, MeshTransportAutoConfiguration.class}, afterName = {
+        "org.springframework.boot.autoconfigure.web.reactive.ReactiveWebServerFactoryAutoConfiguration",
+        "org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration"})
 @ConditionalOnBean(ConsulClient.class)
 @EnableConfigurationProperties({RegistrationProperties.class, DiscoveryProperties.class, MeshClientProperties.class})
 public class MeshConsulAutoConfiguration {
@@ -76,8 +82,24 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics) {
-        return new NodeClients(properties.toOptions(), codec, metrics);
+    public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics,
+                                       ObjectProvider<WebServerIoThreads> webServerThreads) {
+        WebServerIoThreads shared = properties.isShareWebServerThreads() ? webServerThreads.getIfAvailable() : null;
+        return shared == null
+                ? new NodeClients(properties.toOptions(), codec, metrics)
+                : new NodeClients(properties.toOptions(), codec, metrics, shared.io());
+    }
+
+    /** In a Reactor Netty web server, its I/O threads (see {@code mesh.client.share-web-server-threads}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.http.client.ReactorResourceFactory", "reactor.netty.resources.LoopResources"})
+    @ConditionalOnBean(type = "org.springframework.http.client.ReactorResourceFactory")
+    static class WebServerThreadsConfiguration {
+
+        @Bean
+        WebServerIoThreads meshWebServerIoThreads(ReactorResourceFactory resources) {
+            return WebServerIoThreads.of(resources);
+        }
     }
 
     @Bean

@@ -55,6 +55,13 @@ public class MeshClientProperties {
     private BalancingStrategy strategy = BalancingStrategy.ROUND_ROBIN;
 
     /**
+     * In a Reactor Netty web server (WebFlux), run the connections to nodes on the server's own I/O
+     * threads: a call made while serving a web request then writes, reads its answer and completes on
+     * that request's thread. Off: the mesh client has threads of its own.
+     */
+    private boolean shareWebServerThreads = true;
+
+    /**
      * Patterns that may run twice without harm, written as on a handler (a string, or a JSON object's
      * text). Their calls are retried on another node even after they were written.
      */
@@ -299,6 +306,14 @@ public class MeshClientProperties {
 
     public void setFrameTimeout(Duration frameTimeout) {
         this.frameTimeout = frameTimeout;
+    }
+
+    public boolean isShareWebServerThreads() {
+        return shareWebServerThreads;
+    }
+
+    public void setShareWebServerThreads(boolean shareWebServerThreads) {
+        this.shareWebServerThreads = shareWebServerThreads;
     }
 
     public BalancingStrategy getStrategy() {

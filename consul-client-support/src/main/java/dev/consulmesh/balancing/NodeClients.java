@@ -7,45 +7,49 @@ import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.consulmesh.transport.client.IoThreads;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Opens the persistent TCP clients to nodes (and connectivity probes) on one shared set of I/O
- * threads. Each service's pool owns and closes the clients it opened.
+ * threads: its own, or a web server's (then a call made while serving a web request stays on that
+ * request's thread). Each service's pool owns and closes the clients it opened.
  */
 public final class NodeClients implements AutoCloseable {
 
     private final TcpClientOptions options;
     private final PacketCodec codec;
     private final LimitViolations violations;
-    private final EventLoopGroup group;
+    private final IoThreads io;
 
     /** Clients whose limit violations are counted in memory only (for tests). */
     public NodeClients(TcpClientOptions options, PacketCodec codec) {
         this(options, codec, MeshMetrics.inMemory());
     }
 
+    /** Clients on I/O threads of their own. */
     public NodeClients(TcpClientOptions options, PacketCodec codec, MeshMetrics metrics) {
+        this(options, codec, metrics, IoThreads.dedicated("mesh-client-io", 0));
+    }
+
+    /** Clients on the given I/O threads; closing these clients closes the threads only when {@code io} owns them. */
+    public NodeClients(TcpClientOptions options, PacketCodec codec, MeshMetrics metrics, IoThreads io) {
         this.options = options;
         this.codec = codec;
         this.violations = new LimitViolations("client", metrics, LoggerFactory.getLogger(TcpClient.class));
-        this.group = new NioEventLoopGroup(0, new DefaultThreadFactory("mesh-client-io", true));
+        this.io = io;
     }
 
     /** A new client to the node; it connects on its first call. */
     public TcpClient open(ServiceNode node) {
-        return new TcpClient(node.host(), node.port(), options, group, codec, violations);
+        return new TcpClient(node.host(), node.port(), options, io, codec, violations);
     }
 
     /** A connectivity probe sharing these I/O threads. */
     public ConnectivityProbe probe(Duration timeout) {
-        return new ConnectivityProbe(group, codec, options, timeout, violations);
+        return new ConnectivityProbe(io, codec, options, timeout, violations);
     }
 
     /** The limits the nodes' answers hit on this process's client connections: counts per limit. */
@@ -59,6 +63,6 @@ public final class NodeClients implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        io.close();
     }
 }

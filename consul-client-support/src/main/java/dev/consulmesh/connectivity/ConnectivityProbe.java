@@ -10,7 +10,7 @@ import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
-import io.netty.channel.EventLoopGroup;
+import dev.consulmesh.transport.client.IoThreads;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +26,7 @@ public final class ConnectivityProbe {
     /** The pattern of the probe request; servers answer it with "no handler". */
     public static final String PROBE_PATTERN = "mesh.connectivity-probe";
 
-    private final EventLoopGroup group;
+    private final IoThreads io;
     private final PacketCodec codec;
     private final TcpClientOptions options;
     private final Duration timeout;
@@ -34,9 +34,9 @@ public final class ConnectivityProbe {
     private final LimitViolations violations;
 
     /** @param timeout how long the connection and then the answer may each take */
-    public ConnectivityProbe(EventLoopGroup group, PacketCodec codec, TcpClientOptions options, Duration timeout,
+    public ConnectivityProbe(IoThreads io, PacketCodec codec, TcpClientOptions options, Duration timeout,
                              LimitViolations violations) {
-        this.group = group;
+        this.io = io;
         this.codec = codec;
         this.options = options.withConnectTimeout(timeout);
         this.timeout = timeout;
@@ -50,7 +50,7 @@ public final class ConnectivityProbe {
 
     /** Probes the node; never completes exceptionally. */
     public CompletableFuture<ProbeResult> probe(ServiceNode node) {
-        TcpClient client = new TcpClient(node.host(), node.port(), options, group, codec, violations);
+        TcpClient client = new TcpClient(node.host(), node.port(), options, io, codec, violations);
         long started = System.nanoTime();
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         client.send(pattern, codec.nodes().nullNode(), timeout).then().subscribe(

@@ -3,6 +3,7 @@ package dev.consulmesh.transport.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.LimitViolations;
+import dev.consulmesh.transport.wire.JsonFrame;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The requests waiting for answers on one client connection, matched to answers by id. When the
  * connection closes, every one of them fails with {@link ConnectionClosedException}.
  */
-final class PendingRequests extends SimpleChannelInboundHandler<String> {
+final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(PendingRequests.class);
 
@@ -66,7 +67,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<String> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, JsonFrame frame) {
         ResponsePacket response = codec.readResponse(frame);
         String id = response.id().asText();
         Pending request = pending.get(id);

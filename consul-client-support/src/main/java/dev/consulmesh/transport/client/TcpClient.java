@@ -13,13 +13,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import jdk.net.ExtendedSocketOptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -29,13 +26,16 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A persistent client to one node, like Nest's {@code ClientTCP} but reconnecting: one TCP connection,
- * opened on the first call and again on the next call after it closed, with any number of requests
- * in flight on it, matched to their answers by id.
+ * A persistent client to one node, like Nest's {@code ClientTCP} but reconnecting: one TCP connection
+ * per I/O thread it is called from (see {@link IoThreads}; calls from other threads share the first
+ * one), opened on the first call and again on the next call after it closed, with any number of
+ * requests in flight on it, matched to their answers by id.
  */
 public final class TcpClient implements AutoCloseable {
 
@@ -45,30 +45,33 @@ public final class TcpClient implements AutoCloseable {
     private final int port;
     private final String node;
     private final TcpClientOptions options;
-    private final EventLoopGroup group;
+    private final IoThreads io;
     private final PacketCodec codec;
     private final LimitViolations violations;
     private final Object lock = new Object();
-    private CompletableFuture<Connection> connection;
+    /** By I/O thread: the connection opened from it, or being opened. */
+    private final CompletableFuture<Connection>[] connections;
     private volatile boolean closed;
     private volatile boolean closeWhenIdle;
 
     /** A client whose limit violations are counted in memory only (for tests and tools). */
     public TcpClient(String host, int port, TcpClientOptions options, EventLoopGroup group, PacketCodec codec) {
-        this(host, port, options, group, codec, new LimitViolations("client", MeshMetrics.inMemory(),
+        this(host, port, options, IoThreads.of(group), codec, new LimitViolations("client", MeshMetrics.inMemory(),
                 org.slf4j.LoggerFactory.getLogger(TcpClient.class)));
     }
 
     /** @param violations where the connections report an answer frame too long, malformed or left incomplete */
-    public TcpClient(String host, int port, TcpClientOptions options, EventLoopGroup group, PacketCodec codec,
+    @SuppressWarnings("unchecked")
+    public TcpClient(String host, int port, TcpClientOptions options, IoThreads io, PacketCodec codec,
                      LimitViolations violations) {
         this.host = host;
         this.port = port;
         this.node = host + ":" + port;
         this.options = options;
-        this.group = group;
+        this.io = io;
         this.codec = codec;
         this.violations = violations;
+        this.connections = new CompletableFuture[io.size()];
     }
 
     public String node() {
@@ -98,10 +101,13 @@ public final class TcpClient implements AutoCloseable {
         return Mono.fromFuture(() -> connect().thenCompose(connection -> connection.event(pattern, data)));
     }
 
-    /** Requests on the current connection still waiting for their answers. */
+    /** Requests on the current connections still waiting for their answers. */
     public int pending() {
-        Connection current = currentConnection();
-        return current == null ? 0 : current.pending.size();
+        int waiting = 0;
+        for (Connection current : currentConnections()) {
+            waiting += current.pending.size();
+        }
+        return waiting;
     }
 
     /** True once {@link #close()} or {@link #closeWhenIdle()} was called: it takes no new calls. */
@@ -110,15 +116,18 @@ public final class TcpClient implements AutoCloseable {
     }
 
     public boolean isConnected() {
-        Connection current = currentConnection();
-        return current != null && current.channel.isActive();
+        for (Connection current : currentConnections()) {
+            if (current.channel.isActive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void close() {
         closed = true;
-        Connection current = currentConnection();
-        if (current != null) {
+        for (Connection current : currentConnections()) {
             current.channel.close();
         }
     }
@@ -132,11 +141,16 @@ public final class TcpClient implements AutoCloseable {
         }
     }
 
-    private Connection currentConnection() {
+    private List<Connection> currentConnections() {
+        List<Connection> open = new ArrayList<>(connections.length);
         synchronized (lock) {
-            return connection != null && connection.isDone() && !connection.isCompletedExceptionally()
-                    ? connection.join() : null;
+            for (CompletableFuture<Connection> connection : connections) {
+                if (connection != null && connection.isDone() && !connection.isCompletedExceptionally()) {
+                    open.add(connection.join());
+                }
+            }
         }
+        return open;
     }
 
     private CompletableFuture<Connection> connect() {
@@ -144,30 +158,29 @@ public final class TcpClient implements AutoCloseable {
             return CompletableFuture.failedFuture(new NodeUnreachableException(node, UnreachableReason.CLIENT_CLOSED,
                     "the client is closed", null));
         }
+        int slot = io.slotOfCurrentThread();
         synchronized (lock) {
+            CompletableFuture<Connection> connection = connections[slot];
             if (connection != null && (!connection.isDone()
                     || (!connection.isCompletedExceptionally() && connection.join().channel.isActive()))) {
                 return connection;
             }
             CompletableFuture<Connection> opening = new CompletableFuture<>();
-            connection = opening;
-            open(opening);
+            connections[slot] = opening;
+            open(slot, opening);
             return opening;
         }
     }
 
-    private void open(CompletableFuture<Connection> opening) {
+    private void open(int slot, CompletableFuture<Connection> opening) {
         PendingRequests pending = new PendingRequests(node, codec, violations, this::onIdle);
         Bootstrap bootstrap = new Bootstrap()
-                .group(group)
-                .channel(NioSocketChannel.class)
+                .group(io.loop(slot))
+                .channel(io.channelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), seconds(options.keepAlive().idle()))
-                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), seconds(options.keepAlive().interval()))
-                .option(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), options.keepAlive().count())
-                .handler(new ChannelInitializer<SocketChannel>() {
+                .option(ChannelOption.TCP_NODELAY, true);
+        KeepAliveOptions.apply(bootstrap, io.channelType(), options.keepAlive());
+        bootstrap.handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         if (options.tls() != null) {
@@ -236,12 +249,8 @@ public final class TcpClient implements AutoCloseable {
         return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    private static int seconds(Duration duration) {
-        return (int) Math.max(1, duration.toSeconds());
-    }
-
     private void onIdle() {
-        if (closeWhenIdle) {
+        if (closeWhenIdle && pending() == 0) {
             close();
         }
     }

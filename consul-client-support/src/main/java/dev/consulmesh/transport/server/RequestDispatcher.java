@@ -5,6 +5,7 @@ import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.EventPacket;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.Packet;
+import dev.consulmesh.transport.wire.JsonFrame;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.RequestPacket;
 import dev.consulmesh.transport.wire.ResponsePacket;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * so the connection's flow control sees the queued answer bytes before the next frame is handed on.
  */
 @ChannelHandler.Sharable
-final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
+final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
@@ -56,7 +57,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<String> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, JsonFrame frame) {
         Packet packet = codec.readInbound(frame);
         if (packet instanceof RequestPacket request) {
             handleRequest(ctx, request);

@@ -6,14 +6,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Splits the inbound byte stream into NestJS TCP frames, {@code <length>#<json>}, and emits each
- * frame's JSON text as a {@link String}.
+ * frame's JSON text as a {@link JsonFrame} (its UTF-8 bytes).
  *
  * <p>The length counts UTF-16 code units of the JSON text (JavaScript's {@code .length}), while the
  * text travels as UTF-8, so the decoder walks the UTF-8 bytes counting code units until it has the
@@ -43,6 +42,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return "FrameDecoder.RESUME";
         }
     };
+
+    /** The high bit of each of eight bytes: set in every byte of a multi-byte UTF-8 character. */
+    private static final long NON_ASCII_BITS = 0x8080808080808080L;
 
     /** A length prefix longer than this many bytes cannot be a valid frame length. */
     private static final int MAX_PREFIX_BYTES = 24;
@@ -95,7 +97,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         cancelFrameDeadline();
-        out.add(in.readCharSequence(bodyBytes, StandardCharsets.UTF_8).toString());
+        byte[] body = new byte[bodyBytes];
+        in.readBytes(body);
+        out.add(new JsonFrame(body));
         expectedUnits = -1;
         scannedBytes = 0;
         scannedUnits = 0;
@@ -189,7 +193,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int end = in.writerIndex();
         long counted = scannedUnits;
         while (counted < expectedUnits) {
-            if (index >= end) {
+            // Eight ASCII bytes at a time (the usual JSON text): each is one code unit.
+            while (expectedUnits - counted >= Long.BYTES && end - index >= Long.BYTES
+                    && (in.getLong(index) & NON_ASCII_BITS) == 0) {
+                counted += Long.BYTES;
+                index += Long.BYTES;
+            }
+            if (counted >= expectedUnits || index >= end) {
                 break;
             }
             int lead = in.getByte(index) & 0xFF;

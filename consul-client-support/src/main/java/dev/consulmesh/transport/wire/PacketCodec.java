@@ -41,6 +41,11 @@ public final class PacketCodec {
      * JSON {@code null} body counts as {@code {}}, as in Nest; a missing pattern or data is JSON null.
      */
     public Packet readInbound(String json) {
+        return readInbound(JsonFrame.of(json));
+    }
+
+    /** Reads a packet a server receives, as {@link #readInbound(String)}, from the frame's bytes. */
+    public Packet readInbound(JsonFrame json) {
         JsonNode tree = parse(json);
         JsonNode pattern = orNull(tree.get("pattern"));
         JsonNode data = orNull(tree.get("data"));
@@ -50,6 +55,11 @@ public final class PacketCodec {
 
     /** Reads a packet a client receives: an answer to one of its requests. */
     public ResponsePacket readResponse(String json) {
+        return readResponse(JsonFrame.of(json));
+    }
+
+    /** Reads a packet a client receives, as {@link #readResponse(String)}, from the frame's bytes. */
+    public ResponsePacket readResponse(JsonFrame json) {
         JsonNode tree = parse(json);
         JsonNode id = tree.get("id");
         if (id == null) {
@@ -102,9 +112,9 @@ public final class PacketCodec {
         json.writeObjectField("id", response.id());
     }
 
-    private JsonNode parse(String json) {
+    private JsonNode parse(JsonFrame json) {
         try {
-            JsonNode tree = reader.readTree(json);
+            JsonNode tree = readTree(json);
             if (tree == null || tree.isMissingNode()) {
                 throw new MalformedFrameException("frame holds no JSON value: '" + abbreviate(json) + "'");
             }
@@ -112,11 +122,36 @@ public final class PacketCodec {
         } catch (JsonProcessingException e) {
             throw new MalformedFrameException("frame is not valid JSON (" + e.getOriginalMessage() + "): "
                     + abbreviate(json), e);
+        } catch (IOException e) {
+            // Reading bytes in memory fails only on what they hold, as above.
+            throw new MalformedFrameException("frame cannot be read as JSON (" + e.getMessage() + "): " + abbreviate(json), e);
+        }
+    }
+
+    /**
+     * Parses the bytes as they are; bytes that are not valid UTF-8 are read, like Nest reads them, as
+     * text with replacement characters (only then is a string made of them).
+     */
+    private JsonNode readTree(JsonFrame json) throws IOException {
+        try {
+            return reader.readTree(json.utf8());
+        } catch (JsonProcessingException e) {
+            String text = json.text();
+            if (java.util.Arrays.equals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.utf8())) {
+                throw e;
+            }
+            return reader.readTree(text);
         }
     }
 
     private static JsonNode orNull(JsonNode node) {
         return node == null ? NullNode.getInstance() : node;
+    }
+
+    private static String abbreviate(JsonFrame frame) {
+        byte[] utf8 = frame.utf8();
+        // Decodes only the start: a frame may be megabytes long.
+        return abbreviate(new String(utf8, 0, Math.min(utf8.length, 480), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     static String abbreviate(String text) {

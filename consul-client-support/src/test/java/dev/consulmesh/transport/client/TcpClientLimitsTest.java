@@ -39,7 +39,7 @@ class TcpClientLimitsTest {
         TcpClientOptions options = new TcpClientOptions(Duration.ofSeconds(2), WAIT, 1024, Duration.ofMillis(300),
                 TcpClientOptions.KeepAlive.DEFAULT, null);
         try (RawPeer peer = new RawPeer((connection, frame) -> "100#{\"response\":".getBytes(StandardCharsets.UTF_8));
-             TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, group, codec, violations)) {
+             TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, IoThreads.of(group), codec, violations)) {
 
             Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("p"), NODES.nullNode()).blockLast(WAIT));
 
@@ -52,7 +52,7 @@ class TcpClientLimitsTest {
     void closesTheConnectionWhenAnAnswerAnnouncesAFrameOverTheMaximum() throws Exception {
         TcpClientOptions options = new TcpClientOptions(Duration.ofSeconds(2), WAIT, 1024);
         try (RawPeer peer = new RawPeer((connection, frame) -> "1025#".getBytes(StandardCharsets.UTF_8));
-             TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, group, codec, violations)) {
+             TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, IoThreads.of(group), codec, violations)) {
 
             Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("p"), NODES.nullNode()).blockLast(WAIT));
 

@@ -103,6 +103,36 @@ class FrameDecoderTest {
     }
 
     @Test
+    void countsAsciiRunsOfAnyLengthBetweenMultiByteCharactersInAnyChunking() {
+        // The decoder skips ASCII eight bytes at a time: runs of every length around 8, next to
+        // 2-, 3- and 4-byte characters, in frames cut into random chunks, must decode unchanged.
+        java.util.Random random = new java.util.Random(8);
+        String[] wide = {"é", "€", "😀"};
+        for (int round = 0; round < 300; round++) {
+            List<String> jsons = new ArrayList<>();
+            for (int f = 0; f < 3; f++) {
+                StringBuilder text = new StringBuilder("{\"s\":\"");
+                for (int part = random.nextInt(6); part >= 0; part--) {
+                    text.append("a".repeat(random.nextInt(20)));
+                    if (random.nextBoolean()) {
+                        text.append(wide[random.nextInt(wide.length)]);
+                    }
+                }
+                jsons.add(text.append("\"}").toString());
+            }
+            byte[] stream = concat(jsons.stream().map(FrameDecoderTest::frame).toArray(byte[][]::new));
+            EmbeddedChannel fresh = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH));
+            for (int at = 0; at < stream.length; ) {
+                int chunk = Math.min(stream.length - at, 1 + random.nextInt(24));
+                fresh.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(stream, at, at + chunk)));
+                at += chunk;
+            }
+            assertThat(readAll(fresh)).as("round %d", round).containsExactlyElementsOf(jsons);
+            fresh.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void decodesTheReferenceExampleOf77CharactersIn80Bytes() {
         String json = "{\"pattern\":\"unicode\",\"data\":\"é😀 fourteen more\",\"id\":\"0123456789abcdef01234\"}";
         assertThat(json).hasSize(77);
@@ -326,7 +356,7 @@ class FrameDecoderTest {
         EmbeddedChannel stopping = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_LENGTH), new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object frame) {
-                seen.add(frame);
+                seen.add(((JsonFrame) frame).text());
                 ctx.channel().config().setAutoRead(false);
             }
         });
@@ -381,7 +411,7 @@ class FrameDecoderTest {
     private static List<String> readAll(EmbeddedChannel channel) {
         List<String> frames = new ArrayList<>();
         for (Object frame = channel.readInbound(); frame != null; frame = channel.readInbound()) {
-            frames.add((String) frame);
+            frames.add(((JsonFrame) frame).text());
         }
         return frames;
     }

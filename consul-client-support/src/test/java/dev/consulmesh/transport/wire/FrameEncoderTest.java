@@ -68,7 +68,7 @@ class FrameEncoderTest {
         decoder.writeInbound(Unpooled.wrappedBuffer(wire.toByteArray()));
         List<String> decoded = new ArrayList<>();
         for (Object frame = decoder.readInbound(); frame != null; frame = decoder.readInbound()) {
-            decoded.add((String) frame);
+            decoded.add(((JsonFrame) frame).text());
         }
 
         assertThat(decoded).containsExactlyElementsOf(jsons);

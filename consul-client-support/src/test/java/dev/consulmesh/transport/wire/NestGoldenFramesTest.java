@@ -89,7 +89,7 @@ class NestGoldenFramesTest {
             channel.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(stream, split, stream.length)));
             List<String> decoded = new ArrayList<>();
             for (Object frame = channel.readInbound(); frame != null; frame = channel.readInbound()) {
-                decoded.add((String) frame);
+                decoded.add(((JsonFrame) frame).text());
             }
             assertThat(decoded).as("split at byte %d", split).containsExactlyElementsOf(expected);
             channel.finishAndReleaseAll();

@@ -1,5 +1,6 @@
 package dev.consulmesh.transport.wire;
 
+import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -212,5 +213,13 @@ class PacketCodecTest {
 
     private static JsonNode json(String text) {
         return NestGolden.parse(text);
+    }
+
+    @Test
+    void readsBytesThatAreNotUtf8AsTextWithReplacementCharactersLikeNest() {
+        byte[] utf8 = "{\"pattern\":\"p\",\"data\":\"a?b\",\"id\":\"i\"}".getBytes(StandardCharsets.UTF_8);
+        utf8[24] = (byte) 0xFF; // the "?": a byte no UTF-8 text holds
+        RequestPacket request = (RequestPacket) codec.readInbound(new JsonFrame(utf8));
+        assertThat(request.data().asText()).isEqualTo("a\uFFFDb");
     }
 }

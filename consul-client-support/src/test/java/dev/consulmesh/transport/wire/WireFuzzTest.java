@@ -58,7 +58,7 @@ class WireFuzzTest {
                 assertThat((long) decoder.bufferedBytes()).isLessThanOrEqualTo(MAX_BUFFERED_BYTES);
                 for (Object frame = channel.readInbound(); frame != null; frame = channel.readInbound()) {
                     frames.incrementAndGet();
-                    parse((String) frame);
+                    parse((JsonFrame) frame);
                 }
             }
         } finally {
@@ -67,7 +67,7 @@ class WireFuzzTest {
     }
 
     /** Everything a server and a client do with one frame's text before a handler or a caller sees it. */
-    private static void parse(String json) {
+    private static void parse(JsonFrame json) {
         try {
             Packet inbound = CODEC.readInbound(json);
             JsonNode pattern = inbound instanceof RequestPacket request ? request.pattern() : ((EventPacket) inbound).pattern();
