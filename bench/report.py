@@ -83,6 +83,38 @@ def ratio(a, b):
     return round(a / b, 3) if a is not None and b else None
 
 
+def node_cpu_during_transport(raw, side, clk_tck):
+    """CPU seconds the push-service node spent while one transport client ran (warm-up included)."""
+    before, after = raw / f"transport.node-cpu.before-{side}", raw / f"transport.node-cpu.after-{side}"
+    if not (before.exists() and after.exists()):
+        return None
+    return round((int(pairs(after)["push-service-1"]) - int(pairs(before)["push-service-1"])) / clk_tck, 2)
+
+
+def profiles_section(out):
+    """The committed profiles, each with its breakdown by layer."""
+    lines = ["", "## Profiles of this run", "",
+             "CPU samples recorded with JFR during this run and summarised by `bench/profile.py` "
+             "(the recordings themselves stay in `bench/target/run/raw/`):", ""]
+    for summary in sorted((out / "profiles").glob("*.txt")):
+        text = summary.read_text().splitlines()
+        title = text[0].lstrip("# ") if text else summary.name
+        layers = []
+        if "## By layer" in "\n".join(text):
+            start = next(i for i, line in enumerate(text) if line.startswith("## By layer")) + 1
+            layers = [line.strip() for line in text[start:start + 5] if line.strip()]
+        lines.append(f"- [`profiles/{summary.name}`](profiles/{summary.name}) — {title}: " + "; ".join(layers))
+    return lines
+
+
+def warm_up_section(run):
+    steps = run / "warm-up"
+    if not steps.exists():
+        return []
+    return ["", "Warm-up steps (discarded; each 10 s, until one served less than 5 % more than the one before):", "",
+            "```", *steps.read_text().splitlines(), "```"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     for name in ("transport-requests", "transport-concurrency", "run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
@@ -127,6 +159,7 @@ def main():
     for side, client in (("mesh", "mesh TcpClient"), ("nest", "Nest ClientProxy")):
         text = (raw / f"transport.{side}.json").read_text().strip() if (raw / f"transport.{side}.json").exists() else ""
         transport[side] = json.loads(text) if text else {"client": client, "requests_per_second": None, "did_not_finish": True}
+        transport[side]["node_cpu_seconds"] = node_cpu_during_transport(raw, side, clk_tck)
 
     m, n, b = (systems[s] for s in SYSTEMS)
     gateway_peak = m["memory"].get("main-gateway", {}).get("peak_rss_mb")
@@ -198,16 +231,23 @@ def main():
     lines += ["", "## The TCP transport alone", "",
               f"One connection to push-service node 1, {args.transport_concurrency} requests in flight, "
               f"{int(args.transport_requests):,} requests after a discarded warm-up (`fetchLatestNews`, 21 items per answer).", "",
-              "| client | req/s | client CPU s / 10k req |", "|---|---:|---:|"]
+              "| client | req/s | client CPU s / 10k req | node CPU s while it ran (warm-up included) |", "|---|---:|---:|---:|"]
     for side in ("mesh", "nest"):
         t = transport[side]
         if t.get("did_not_finish"):
-            lines.append(f"| {t['client']} | did not finish (no result) | – |")
+            lines.append(f"| {t['client']} | did not finish (no result) | – | {fmt(t.get('node_cpu_seconds'), 2)} |")
         else:
-            lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} |")
+            lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} "
+                         f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
         lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+    lines += warm_up_section(run)
+    if (out / "profiles").is_dir():
+        lines += profiles_section(out)
+    changes = Path(__file__).parent / "CHANGES.md"
+    if changes.exists() and not args.smoke:
+        lines += ["", changes.read_text().strip()]
     lines.append("")
     (out / "RESULTS.md").write_text("\n".join(lines))
 

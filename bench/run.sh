@@ -40,7 +40,8 @@ else
 fi
 THREADS=${THREADS:-2}
 TRANSPORT_CONCURRENCY=${TRANSPORT_CONCURRENCY:-64}
-TRANSPORT_LIMIT=${TRANSPORT_LIMIT:-120}
+TRANSPORT_LIMIT=${TRANSPORT_LIMIT:-180}
+WARMUP_MAX=${WARMUP_MAX:-120s}
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Xmn48m -XX:+UseSerialGC}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 HOST=127.0.0.1
@@ -184,12 +185,14 @@ cpu_ticks() { # name=pid ... -> "name=ticks ..."
   for entry in "$@"; do
     echo -n "${entry%%=*}=$(awk '{print $14 + $15}' "/proc/${entry#*=}/stat") "
   done
+  echo
 }
 memory() { # name=pid ... -> "name=rssKb/hwmKb ..."
   local entry
   for entry in "$@"; do
     echo -n "${entry%%=*}=$(awk '/^VmRSS/{r=$2} /^VmHWM/{h=$2} END{print r "/" h}' "/proc/${entry#*=}/status") "
   done
+  echo
 }
 
 echo "load_start $(cut -d' ' -f1-3 /proc/loadavg)" > "$RUN/machine"
@@ -198,25 +201,52 @@ echo "clk_tck $(getconf CLK_TCK)" >> "$RUN/machine"
 
 # --- saturation. Rounds take turns between the systems, so that what else this shared machine does
 # at the time weighs on each system alike.
+# Warm-up, discarded: at least WARMUP, then 10 s steps until a step serves less than 5 % more than the
+# one before (a JVM's JIT settles late on two shared cores), at most WARMUP_MAX in all.
+warm_up() { # name url
+  local rps previous=0 spent=0 limit
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$2$PATH_QUERY" > /dev/null
+  $SMOKE && return 0
+  limit=${WARMUP_MAX%s}
+  while [ "$spent" -lt "$limit" ]; do
+    rps=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$2$PATH_QUERY" | awk '/Requests\/sec/{printf "%d", $2}')
+    spent=$((spent + 10))
+    echo "$1 warm-up step $spent s: $rps req/s" >> "$RUN/warm-up"
+    [ "$rps" -lt $((previous * 105 / 100)) ] && break
+    previous=$rps
+  done
+  say "$1: warmed up ($WARMUP + ${spent} s; last step $rps req/s)"
+}
 while read -r name url _; do
-  say "$name: warm-up $WARMUP with wrk -t$THREADS -c$CONNECTIONS (discarded)"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url$PATH_QUERY" > /dev/null
+  say "$name: warm-up of at least $WARMUP with wrk -t$THREADS -c$CONNECTIONS (discarded)"
+  warm_up "$name" "$url"
 done < "$RUN/systems"
 for round in $(seq 1 "$ROUNDS"); do
   while read -r name url pids; do
     # shellcheck disable=SC2086
     set -- $pids
-    echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-before.$round"
+    cpu_ticks "$@" > "$RAW/$name.cpu-saturation-before.$round"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$PATH_QUERY" > "$RAW/$name.wrk.$round"
-    echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-saturation-after.$round"
+    cpu_ticks "$@" > "$RAW/$name.cpu-saturation-after.$round"
     grep 'Requests/sec' "$RAW/$name.wrk.$round" | sed "s/^/bench: round $round of $ROUNDS, $name: /"
   done < "$RUN/systems"
 done
 while read -r name _ pids; do
   # shellcheck disable=SC2086
   set -- $pids
-  echo "$(memory "$@")" > "$RAW/$name.memory"
+  memory "$@" > "$RAW/$name.memory"
 done < "$RUN/systems"
+
+# A profiled round of the gateway, after the measured ones (JFR costs a little): where its CPU goes.
+mkdir -p "$OUT/profiles"
+GATEWAY_PID=$(awk '$1 == "main-gateway" {print $2}' .run/pids)
+say "mesh: profiled round ($DURATION, JFR) for $OUT/profiles/"
+jcmd "$GATEWAY_PID" JFR.start name=bench settings=profile filename="$ROOT/$RAW/gateway-saturation.jfr" > /dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://$HOST:$GATEWAY$PATH_QUERY" > "$RAW/mesh.wrk.profiled"
+jcmd "$GATEWAY_PID" JFR.stop name=bench > /dev/null
+python3 bench/profile.py "$RAW/gateway-saturation.jfr" \
+  "main-gateway at saturation (wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(awk '/Requests\/sec/{print $2}' "$RAW/mesh.wrk.profiled") req/s in this round)" \
+  > "$OUT/profiles/gateway-saturation.txt"
 
 if [ -z "$RATE" ]; then
   RATE=$(python3 - "$RAW" <<'PY'
@@ -238,24 +268,42 @@ while read -r name url pids; do
   # shellcheck disable=SC2086
   set -- $pids
   say "$name: $RATE req/s for $RATE_DURATION with vegeta"
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-before.1"
+  cpu_ticks "$@" > "$RAW/$name.cpu-rate-before.1"
   echo "GET $url$PATH_QUERY" | "$VEGETA" attack -rate="$RATE/s" -duration="$RATE_DURATION" -timeout=10s -max-workers=512 \
     | "$VEGETA" encode --to csv > "$RAW/$name.vegeta.csv"
-  echo "$(cpu_ticks "$@")" > "$RAW/$name.cpu-rate-after.1"
+  cpu_ticks "$@" > "$RAW/$name.cpu-rate-after.1"
 done < "$RUN/systems"
 # --- the TCP transport alone: our TcpClient and Nest's ClientProxy against the same push-service node
 read -r NODE1_TCP _ <<< "$NODE_TCP"
 say "transport: $TRANSPORT_REQUESTS requests, $TRANSPORT_CONCURRENCY in flight on one connection, to the node on $NODE1_TCP"
 # shellcheck disable=SC2086
 # Each client gets at most TRANSPORT_LIMIT seconds; one that does not finish is reported as such.
-timeout "$TRANSPORT_LIMIT" java $JAVA_OPTS -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" \
-  "$TRANSPORT_CONCURRENCY" "$LATEST" > "$RAW/transport.mesh.json" || say "transport: our client failed or ran out of time"
+# Our client runs with JFR; the node is profiled while each client runs (it serves both, so it caps both).
+NODE1_PID=$(awk '$1 == "push-service-1" {print $2}' .run/pids)
+cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.before-mesh"
+jcmd "$NODE1_PID" JFR.start name=mesh-client settings=profile filename="$ROOT/$RAW/node-under-mesh-client.jfr" > /dev/null
+TRANSPORT_WARMUP=15
+$SMOKE && TRANSPORT_WARMUP=1
+# shellcheck disable=SC2086
+timeout "$TRANSPORT_LIMIT" java $JAVA_OPTS -XX:StartFlightRecording=settings=profile,filename="$RAW/transport-client.jfr" \
+  -Dwarmup.seconds="$TRANSPORT_WARMUP" -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" \
+  "$TRANSPORT_CONCURRENCY" "$LATEST" 2>/dev/null | grep '^{' > "$RAW/transport.mesh.json" || say "transport: our client failed or ran out of time"
+jcmd "$NODE1_PID" JFR.stop name=mesh-client > /dev/null
+cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.after-mesh"
+cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.before-nest"
 timeout "$TRANSPORT_LIMIT" node bench/nest/transport-client.mjs --host $HOST --port "$NODE1_TCP" --requests "$TRANSPORT_REQUESTS" \
   --concurrency "$TRANSPORT_CONCURRENCY" --latest-time "$LATEST" > "$RAW/transport.nest.json" || say "transport: the Nest client failed or ran out of time"
+cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.after-nest"
+python3 bench/profile.py "$RAW/transport-client.jfr" "our TcpClient, one connection, $TRANSPORT_CONCURRENCY in flight (TransportBench)" \
+  > "$OUT/profiles/transport-client.txt"
+python3 bench/profile.py "$RAW/node-under-mesh-client.jfr" "push-service node serving our TcpClient's requests" \
+  > "$OUT/profiles/transport-node.txt"
 cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: transport: /'
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
+SMOKE_FLAG=()
+$SMOKE && SMOKE_FLAG=(--smoke)
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
   --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
-  --request "$PATH_QUERY" --transport-requests "$TRANSPORT_REQUESTS" --transport-concurrency "$TRANSPORT_CONCURRENCY" $($SMOKE && echo --smoke)
+  --request "$PATH_QUERY" --transport-requests "$TRANSPORT_REQUESTS" --transport-concurrency "$TRANSPORT_CONCURRENCY" "${SMOKE_FLAG[@]}"
 say "wrote $OUT/results.json and $OUT/RESULTS.md"

@@ -27,7 +27,11 @@ public final class TransportBench {
     ObjectNode data = codec.nodes().objectNode().put("latestTime", Long.parseLong(args[4])).put("limit", 21);
     EventLoopGroup group = new NioEventLoopGroup(1);
     try (TcpClient client = new TcpClient(host, port, TcpClientOptions.defaults(), group, codec)) {
-      run(client, pattern, data, Math.max(1000, requests / 5), concurrency); // warm-up, discarded
+      // Warm-up, discarded: at least a fifth of the requests and WARMUP_SECONDS (default 15), so the JIT has settled.
+      long warmUntil = System.nanoTime() + Long.getLong("warmup.seconds", 15) * 1_000_000_000L;
+      do {
+        run(client, pattern, data, Math.max(1000, requests / 5), concurrency);
+      } while (System.nanoTime() < warmUntil);
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpuBefore = os.getProcessCpuTime();
       long start = System.nanoTime();
