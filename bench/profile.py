@@ -14,19 +14,19 @@ import sys
 
 LAYERS = [
     ("frame decoding (FrameDecoder)", ("dev.consulmesh.transport.wire.FrameDecoder",)),
-    ("request writing (PacketCodec.write, FrameEncoder)", ("dev.consulmesh.transport.wire.PacketCodec.write",
+    ("packet writing (PacketCodec.write, FrameEncoder: a request, or a node's answer)", ("dev.consulmesh.transport.wire.PacketCodec.write",
                                                            "dev.consulmesh.transport.wire.FrameEncoder")),
-    ("JSON parse: answer frame -> JsonNode tree", ("com.fasterxml.jackson.databind.ObjectReader",
+    ("packet parsing (PacketCodec.read*: frame JSON -> JsonNode tree)", ("com.fasterxml.jackson.databind.ObjectReader",
                                                    "com.fasterxml.jackson.databind.deser",
                                                    "com.fasterxml.jackson.core.json.UTF8StreamJsonParser",
                                                    "com.fasterxml.jackson.core.json.ReaderBasedJsonParser")),
-    ("JSON write: page -> HTTP body", ("com.fasterxml.jackson.databind.ObjectWriter",
+    ("JSON writing outside the transport (the gateway's HTTP body)", ("com.fasterxml.jackson.databind.ObjectWriter",
                                        "com.fasterxml.jackson.databind.ser", "com.fasterxml.jackson.core.json.UTF8JsonGenerator",
                                        "com.fasterxml.jackson.databind.node.ObjectNode.serialize",
                                        "com.fasterxml.jackson.databind.node.ArrayNode.serialize")),
     ("metrics (Micrometer observations)", ("io.micrometer.",)),
-    ("gateway controller (NewsController, NewsPageRequest)", ("dev.consulmesh.gateway.",)),
-    ("mesh client (MeshClient, pool, balancer, TcpClient)", ("dev.consulmesh.",)),
+    ("gateway controller (NewsController, NewsPageRequest), push-service news", ("dev.consulmesh.gateway.", "dev.consulmesh.push.")),
+    ("mesh library (MeshClient, pool, TcpClient, request dispatch)", ("dev.consulmesh.",)),
     ("Spring WebFlux dispatch", ("org.springframework.",)),
     ("HTTP server (Reactor Netty, Netty HTTP codec)", ("reactor.netty.http", "io.netty.handler.codec.http")),
     ("Reactor operators", ("reactor.core.",)),
@@ -35,10 +35,10 @@ LAYERS = [
 ]
 # Work done for the transport, wherever in the stack it sits (its JSON included).
 ANYWHERE = [
-    ("request writing (PacketCodec.write, FrameEncoder)", "dev.consulmesh.transport.wire.PacketCodec.write"),
-    ("request writing (PacketCodec.write, FrameEncoder)", "dev.consulmesh.transport.wire.FrameEncoder"),
+    ("packet writing (PacketCodec.write, FrameEncoder: a request, or a node's answer)", "dev.consulmesh.transport.wire.PacketCodec.write"),
+    ("packet writing (PacketCodec.write, FrameEncoder: a request, or a node's answer)", "dev.consulmesh.transport.wire.FrameEncoder"),
     ("frame decoding (FrameDecoder)", "dev.consulmesh.transport.wire.FrameDecoder"),
-    ("JSON parse: answer frame -> JsonNode tree", "dev.consulmesh.transport.wire.PacketCodec.read"),
+    ("packet parsing (PacketCodec.read*: frame JSON -> JsonNode tree)", "dev.consulmesh.transport.wire.PacketCodec.read"),
 ]
 FRAME = re.compile(r"^\s+([\w.$<>/]+)\.([\w$<>]+)\(", re.M)
 

@@ -159,7 +159,12 @@ say "starting the NestJS stack (news microservice on TCP $NEST_TCP, HTTP app on 
 start nest-news-service node main-gateway/src/test/nest-peer/news-service.mjs --standalone \
   --items "$RUN/items.json" --host $HOST --port $NEST_TCP
 NEST_TCP_PID=$LAST_PID
-sleep 1
+for _ in $(seq 1 300); do
+  grep -q "listening on" "$RUN/logs/nest-news-service.log" && break
+  kill -0 "$NEST_TCP_PID" 2>/dev/null || { cat "$RUN/logs/nest-news-service.log" >&2; fail "the Nest news microservice stopped"; }
+  sleep 0.2
+done
+grep -q "listening on" "$RUN/logs/nest-news-service.log" || fail "the Nest news microservice did not listen within 60 s"
 start nest-http-gateway node bench/nest/http-gateway.mjs --host $HOST --port $NEST_HTTP --upstream-port $NEST_TCP
 NEST_HTTP_PID=$LAST_PID
 wait_http "http://$HOST:$NEST_HTTP$PATH_QUERY" 60

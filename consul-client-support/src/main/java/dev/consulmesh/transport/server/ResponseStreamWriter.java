@@ -61,7 +61,7 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
 
     @Override
     protected void hookOnNext(Object value) {
-        JsonNode node = value instanceof JsonNode json ? json : codec.mapper().valueToTree(value);
+        JsonNode node = value instanceof JsonNode json ? json : codec.serialized(value);
         enqueue(ResponsePacket.value(id, node, false), false);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -34,6 +35,20 @@ public final class PacketCodec {
 
     public JsonNodeFactory nodes() {
         return mapper.getNodeFactory();
+    }
+
+    /**
+     * A handler's value ready to go into an answer packet: serialized once, straight from the object,
+     * and written into the packet as it is (rather than built into a tree first and serialized from it).
+     *
+     * @throws IllegalArgumentException when Jackson cannot serialize the value, as {@code valueToTree} would
+     */
+    public JsonNode serialized(Object value) {
+        try {
+            return nodes().rawValueNode(new RawValue(mapper.writeValueAsString(value)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
     }
 
     /**
