@@ -5,6 +5,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.EventPacket;
 import dev.consulmesh.transport.wire.FrameDecoder;
 import dev.consulmesh.transport.wire.FrameEncoder;
+import dev.consulmesh.transport.wire.JsonFrame;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.RequestPacket;
@@ -278,7 +279,7 @@ public final class TcpClient implements AutoCloseable {
                     timedOut.error(new RequestTimeoutException(node, pattern, timeout));
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS));
-            String frame = codec.write(new RequestPacket(pattern, data, codec.nodes().textNode(requestId)));
+            JsonFrame frame = codec.writeFrame(new RequestPacket(pattern, data, codec.nodes().textNode(requestId)));
             channel.writeAndFlush(frame).addListener(written -> {
                 if (!written.isSuccess()) {
                     FluxSink<JsonNode> failed = pending.remove(requestId);
@@ -292,7 +293,7 @@ public final class TcpClient implements AutoCloseable {
 
         CompletableFuture<Void> event(JsonNode pattern, JsonNode data) {
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            channel.writeAndFlush(codec.write(new EventPacket(pattern, data))).addListener(written -> {
+            channel.writeAndFlush(codec.writeFrame(new EventPacket(pattern, data))).addListener(written -> {
                 if (written.isSuccess()) {
                     sent.complete(null);
                 } else {

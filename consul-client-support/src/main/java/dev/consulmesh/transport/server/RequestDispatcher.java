@@ -72,7 +72,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
             if (log.isDebugEnabled()) {
                 log.debug("no handler for message pattern {} from {}", shown(request.pattern()), ctx.channel().remoteAddress());
             }
-            ctx.write(codec.write(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
+            ctx.write(codec.writeFrame(ResponsePacket.noHandler(request.id(), codec.nodes())), ctx.voidPromise());
             ConnectionFlowControl.of(ctx.channel()).answersWritten(false);
             return;
         }

@@ -120,7 +120,7 @@ final class ResponseStreamWriter extends BaseSubscriber<Object> {
             }
             ResponsePacket packet;
             while ((packet = queue.poll()) != null) {
-                channel.write(codec.write(packet), channel.voidPromise());
+                channel.write(codec.writeFrame(packet), channel.voidPromise());
                 written = true;
                 answered |= packet.disposed();
             }

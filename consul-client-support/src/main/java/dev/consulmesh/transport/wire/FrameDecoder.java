@@ -43,9 +43,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     };
 
-    /** The high bit of each of eight bytes: set in every byte of a multi-byte UTF-8 character. */
-    private static final long NON_ASCII_BITS = 0x8080808080808080L;
-
     /** A length prefix longer than this many bytes cannot be a valid frame length. */
     private static final int MAX_PREFIX_BYTES = 24;
 
@@ -54,9 +51,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     /** Length of the frame being read, or -1 while its prefix is still being read. */
     private long expectedUnits = -1;
-    /** Bytes of the frame body already walked, from the reader index, and the code units they hold. */
-    private int scannedBytes;
-    private long scannedUnits;
+    /** The frame body walked so far, from the reader index: bytes and the code units they hold. */
+    private final Utf8Walk walk = new Utf8Walk();
     /** Fails the frame being read when it is still incomplete at its deadline; null when none is waited for. */
     private ScheduledFuture<?> frameDeadline;
 
@@ -101,8 +97,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.readBytes(body);
         out.add(new JsonFrame(body));
         expectedUnits = -1;
-        scannedBytes = 0;
-        scannedUnits = 0;
+        walk.reset();
     }
 
     @Override
@@ -177,53 +172,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private MalformedFrameException malformed(ByteBuf in, TransportLimit limit, String message) {
         in.skipBytes(in.readableBytes());
         expectedUnits = -1;
-        scannedBytes = 0;
-        scannedUnits = 0;
+        walk.reset();
         return new MalformedFrameException(limit, message);
     }
 
     /**
      * Returns how many bytes from the reader index hold the frame's {@code expectedUnits} UTF-16 code units
-     * of UTF-8 text, or -1 when they have not all arrived yet. A 4-byte UTF-8 sequence is a surrogate pair:
-     * 2 units. The walk goes on from where the previous call stopped.
+     * of UTF-8 text, or -1 when they have not all arrived yet. The walk goes on from where the previous
+     * call stopped.
      */
     private int bytesForCodeUnits(ByteBuf in) {
-        int start = in.readerIndex();
-        int index = start + scannedBytes;
-        int end = in.writerIndex();
-        long counted = scannedUnits;
-        while (counted < expectedUnits) {
-            // Eight ASCII bytes at a time (the usual JSON text): each is one code unit.
-            while (expectedUnits - counted >= Long.BYTES && end - index >= Long.BYTES
-                    && (in.getLong(index) & NON_ASCII_BITS) == 0) {
-                counted += Long.BYTES;
-                index += Long.BYTES;
-            }
-            if (counted >= expectedUnits || index >= end) {
-                break;
-            }
-            int lead = in.getByte(index) & 0xFF;
-            int width;
-            if (lead < 0x80) {
-                width = 1;
-            } else if (lead >= 0xF0) {
-                width = 4;
-            } else if (lead >= 0xE0) {
-                width = 3;
-            } else if (lead >= 0xC0) {
-                width = 2;
-            } else {
-                width = 1; // a stray continuation byte decodes to one replacement character
-            }
-            if (index + width > end) {
-                break; // the character's other bytes have not arrived yet
-            }
-            counted += width == 4 ? 2 : 1;
-            index += width;
-        }
-        scannedBytes = index - start;
-        scannedUnits = counted;
-        return counted >= expectedUnits ? scannedBytes : -1;
+        walk.advance(in, in.readerIndex(), in.writerIndex(), expectedUnits);
+        return walk.units() >= expectedUnits ? walk.bytes() : -1;
     }
 
     /**
@@ -244,14 +204,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         ByteBuf buffered = internalBuffer();
         String progress = expectedUnits < 0
                 ? "its length prefix (" + buffered.readableBytes() + " bytes) has no '#' yet"
-                : scannedUnits + " of " + expectedUnits + " characters arrived";
+                : walk.units() + " of " + expectedUnits + " characters arrived";
         MalformedFrameException timedOut = new MalformedFrameException(TransportLimit.FRAME_TIMEOUT,
                 "frame still incomplete " + TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos) + " ms after it began: "
                         + progress);
         buffered.skipBytes(buffered.readableBytes());
         expectedUnits = -1;
-        scannedBytes = 0;
-        scannedUnits = 0;
+        walk.reset();
         ctx.fireExceptionCaught(timedOut);
     }
 

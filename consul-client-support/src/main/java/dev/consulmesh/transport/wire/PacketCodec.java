@@ -1,18 +1,22 @@
 package dev.consulmesh.transport.wire;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Converts packets to and from the JSON text of one frame, with the key order NestJS writes
@@ -22,11 +26,14 @@ public final class PacketCodec {
 
     private final ObjectMapper mapper;
     private final ObjectReader reader;
+    /** Writes UTF-8 as Nest does: a character outside the BMP as its 4 bytes, not as an escaped surrogate pair. */
+    private final ObjectWriter writer;
 
     public PacketCodec(ObjectMapper mapper) {
         this.mapper = mapper;
         // Like Nest's JSON.parse: the frame must hold one JSON value and nothing after it.
         this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.writer = mapper.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
     }
 
     public ObjectMapper mapper() {
@@ -45,7 +52,8 @@ public final class PacketCodec {
      */
     public JsonNode serialized(Object value) {
         try {
-            return nodes().rawValueNode(new RawValue(mapper.writeValueAsString(value)));
+            // UTF-8 bytes first: Jackson's fastest way; the string of ASCII bytes is then a plain copy.
+            return nodes().rawValueNode(new RawValue(new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8)));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
@@ -86,9 +94,15 @@ public final class PacketCodec {
                 disposed != null && disposed.asBoolean(), status == null ? null : status.asText());
     }
 
+    /** The packet's JSON text (for logs and tests; the transport writes {@link #writeFrame}). */
     public String write(Packet packet) {
-        StringWriter out = new StringWriter(128);
-        try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+        return writeFrame(packet).text();
+    }
+
+    /** The packet's JSON text as UTF-8 bytes, written in one pass (Jackson's UTF-8 generator). */
+    public JsonFrame writeFrame(Packet packet) {
+        ByteArrayBuilder out = new ByteArrayBuilder(512);
+        try (JsonGenerator json = writer.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             if (packet instanceof RequestPacket request) {
                 json.writeObjectField("pattern", request.pattern());
@@ -104,7 +118,7 @@ public final class PacketCodec {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write packet " + packet, e);
         }
-        return out.toString();
+        return new JsonFrame(out.toByteArray());
     }
 
     private static void writeResponse(JsonGenerator json, ResponsePacket response) throws IOException {
@@ -152,7 +166,7 @@ public final class PacketCodec {
             return reader.readTree(json.utf8());
         } catch (JsonProcessingException e) {
             String text = json.text();
-            if (java.util.Arrays.equals(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.utf8())) {
+            if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), json.utf8())) {
                 throw e;
             }
             return reader.readTree(text);
@@ -166,7 +180,7 @@ public final class PacketCodec {
     private static String abbreviate(JsonFrame frame) {
         byte[] utf8 = frame.utf8();
         // Decodes only the start: a frame may be megabytes long.
-        return abbreviate(new String(utf8, 0, Math.min(utf8.length, 480), java.nio.charset.StandardCharsets.UTF_8));
+        return abbreviate(new String(utf8, 0, Math.min(utf8.length, 480), StandardCharsets.UTF_8));
     }
 
     static String abbreviate(String text) {

@@ -60,7 +60,7 @@ class FrameEncoderTest {
         EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder());
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (String json : jsons) {
-            encoder.writeOutbound(json);
+            encoder.writeOutbound(JsonFrame.of(json));
             wire.writeBytes(readOutbound(encoder));
         }
 
@@ -78,7 +78,7 @@ class FrameEncoderTest {
 
     static byte[] encode(String json) {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder());
-        channel.writeOutbound(json);
+        channel.writeOutbound(JsonFrame.of(json));
         byte[] bytes = readOutbound(channel);
         assertThat((Object) channel.readOutbound()).as("one buffer per frame").isNull();
         channel.finishAndReleaseAll();
