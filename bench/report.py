@@ -4,6 +4,7 @@ targets are stated in. Every figure comes from the run directory; nothing is car
 import argparse
 import csv
 import json
+import math
 import re
 import statistics
 from pathlib import Path
@@ -83,6 +84,57 @@ def ratio(a, b):
     return round(a / b, 3) if a is not None and b else None
 
 
+def microbenchmarks(jmh_json):
+    """JMH's results (bench/jmh/run-jmh.sh) → the results.json section and the RESULTS.md lines; none when JMH did not run."""
+    if not jmh_json.exists():
+        return None, []
+
+    def number(value):
+        value = float(value)
+        return None if math.isnan(value) else value
+
+    entries = json.loads(jmh_json.read_text())
+    benchmarks = []
+    for e in entries:
+        primary, alloc = e["primaryMetric"], e.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        benchmarks.append({
+            "benchmark": e["benchmark"],
+            "params": e.get("params", {}),
+            "score": number(primary["score"]),
+            "unit": primary["scoreUnit"],
+            "error": number(primary["scoreError"]),
+            "alloc_bytes_per_op": number(alloc["score"]) if alloc else None,
+        })
+    first = entries[0] if entries else {}
+    settings = {
+        "jmh": first.get("jmhVersion"), "jdk": first.get("jdkVersion"), "forks": first.get("forks"),
+        "warmup": f"{first.get('warmupIterations')} × {first.get('warmupTime')}" if first.get("warmupIterations") else "none",
+        "measurement": f"{first.get('measurementIterations')} × {first.get('measurementTime')}",
+        "jvm_args": " ".join(first.get("jvmArgs", [])),
+    }
+    section = {"settings": settings, "benchmarks": benchmarks}
+
+    def fmt(v, digits):
+        return "–" if v is None else f"{v:,.{digits}f}"
+
+    per_second = {"ns/op": 1e9, "us/op": 1e6, "ms/op": 1e3, "s/op": 1}
+    forks = "in-process (no fork)" if settings["forks"] == 0 else f"{settings['forks']} fork(s)"
+    lines = ["", "## Microbenchmarks (JMH)", "",
+             f"`bench/jmh/run-jmh.sh`: JMH {settings['jmh']} on JDK {settings['jdk']}, {forks}, warm-up "
+             f"{settings['warmup']}, measured {settings['measurement']}, {settings['jvm_args'] or 'default JVM options'}, "
+             "with the GC profiler. ± is JMH's 99.9% confidence interval; – where one iteration gives none. "
+             "The codec benchmarks run the real PacketCodec, FrameEncoder and FrameDecoder; node selection runs the real "
+             "balancers and ServicePool (bench/README.md says what each covers).", "",
+             "| benchmark | parameters | time per op | ± | ops/s | allocated B/op |", "|---|---|---:|---:|---:|---:|"]
+    for b in benchmarks:
+        unit = b["unit"].replace("us/", "µs/")
+        ops = per_second[b["unit"]] / b["score"] if b["unit"] in per_second and b["score"] else None
+        lines.append(f"| {'.'.join(b['benchmark'].split('.')[-2:])} | "
+                     f"{', '.join(f'{k}={v}' for k, v in b['params'].items()) or '–'} | {fmt(b['score'], 1)} {unit} | "
+                     f"{fmt(b['error'], 1)} | {fmt(ops, 0)} | {fmt(b['alloc_bytes_per_op'], 0)} |")
+    return section, lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     for name in ("transport-requests", "transport-concurrency", "run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
@@ -143,6 +195,7 @@ def main():
         ("gateway peak RSS < 300 MB at -Xmx256m", gateway_peak, lambda v: v < 300, " MB"),
         ("transport: TcpClient req/s ≥ 5× Nest ClientProxy", ratios["transport_mesh_vs_nest_requests_per_second"], lambda v: v >= 5, "×"),
     ]
+    jmh, jmh_lines = microbenchmarks(raw / "jmh.json")
     result = {
         "smoke": args.smoke,
         "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine.get("load_end", "not recorded")},
@@ -156,6 +209,7 @@ def main():
         "transport": transport,
         "ratios": ratios,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
+        "jmh": jmh,
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,6 +262,7 @@ def main():
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
         lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+    lines += jmh_lines
     lines.append("")
     (out / "RESULTS.md").write_text("\n".join(lines))
 

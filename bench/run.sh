@@ -10,11 +10,12 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 9 minutes)
+#   bench/run.sh            full run (about 13 minutes, 3½ of them JMH)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
 # TRANSPORT_CONCURRENCY requests in flight on one connection.
+# Last, the JMH microbenchmarks of the codec and node selection (bench/jmh/run-jmh.sh, into the results too).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
@@ -253,6 +254,9 @@ timeout "$TRANSPORT_LIMIT" node bench/nest/transport-client.mjs --host $HOST --p
   --concurrency "$TRANSPORT_CONCURRENCY" --latest-time "$LATEST" > "$RAW/transport.nest.json" || say "transport: the Nest client failed or ran out of time"
 cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: transport: /'
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
+
+# shellcheck disable=SC2046
+JAVA_OPTS=$JAVA_OPTS bench/jmh/run-jmh.sh --json "$RAW/jmh.json" $($SMOKE && echo --smoke)
 
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
   --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
