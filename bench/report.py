@@ -232,6 +232,8 @@ def main():
         f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (half the slowest system's saturation unless RATE is set)",
         f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline); Node.js defaults for Nest",
         "",
+        "![Requests per second at saturation and p99 latency at the fixed rate, per system](chart.png)",
+        "",
         "| system | req/s (median) | rounds | errors | CPU s / 10k req (sat.) | p50 ms | p99 ms | p99.9 ms | errors (fixed rate) | CPU s / 10k req (fixed rate) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]

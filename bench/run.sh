@@ -15,14 +15,16 @@
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
 # TRANSPORT_CONCURRENCY requests in flight on one connection.
-# Last, the JMH microbenchmarks of the codec and node selection (bench/jmh/run-jmh.sh, into the results too).
+# Last, the JMH microbenchmarks of the codec and node selection (bench/jmh/run-jmh.sh, into the results too),
+# and chart.png beside RESULTS.md (bench/chart.py).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
 # JAVA_OPTS (-Xmx256m, for every JVM), BENCH_PORT_BASE (first of 20 loopback ports; default 23000).
-# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package) and
-# vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin).
+# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
+# vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
+# /usr/bin/python3 (Debian's python3-matplotlib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -55,6 +57,7 @@ fail() { echo "bench: $*" >&2; exit 1; }
 for tool in java node npm curl python3 wrk; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (wrk: apt-get install wrk)"
 done
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || fail "matplotlib is not installed for /usr/bin/python3 (apt-get install python3-matplotlib)"
 VEGETA=$(command -v vegeta || true)
 if [ -z "$VEGETA" ]; then
   VEGETA=$HOME/.cache/consul-mesh/bin/vegeta
@@ -261,4 +264,5 @@ JAVA_OPTS=$JAVA_OPTS bench/jmh/run-jmh.sh --json "$RAW/jmh.json" $($SMOKE && ech
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
   --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
   --request "$PATH_QUERY" --transport-requests "$TRANSPORT_REQUESTS" --transport-concurrency "$TRANSPORT_CONCURRENCY" $($SMOKE && echo --smoke)
-say "wrote $OUT/results.json and $OUT/RESULTS.md"
+/usr/bin/python3 bench/chart.py "$OUT/results.json"
+say "wrote $OUT/results.json, $OUT/RESULTS.md and $OUT/chart.png"
