@@ -4,6 +4,8 @@ import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.buffer.ByteBuf;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -11,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * read by the client (frame bytes → packet). 21 items is the gateway's usual page (8.4 KB); 2,780 items
  * is a frame of 1.0 MB (1,047,482 bytes), to see how the cost grows with the frame.
  */
+// Jackson's and Netty's paths need seconds of JIT compilation on two shared cores before the time per op settles.
+@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
