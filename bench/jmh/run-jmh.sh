@@ -4,13 +4,15 @@
 # (gc.alloc.rate.norm). Writes JMH's JSON results, and its console output beside them (.txt), then
 # prints the summary: score per benchmark and its allocation rows.
 #
-#   bench/jmh/run-jmh.sh                 full: 1 fork, 2 × 1 s warm-up, 3 × 1 s measured per benchmark
-#                                        (about 3½ minutes on two cores)
+#   bench/jmh/run-jmh.sh                 full: the iterations each benchmark class declares: 1 fork,
+#                                        3 × 1 s measured after 2 × 1 s warm-up (node selection) or 5 × 1 s
+#                                        (codec); about 3¾ minutes on two cores
 #   bench/jmh/run-jmh.sh --smoke         seconds: no fork, no warm-up, one 100 ms iteration; checks that
 #                                        every benchmark runs, says nothing about speed
 #   bench/jmh/run-jmh.sh --json FILE     where the JSON goes (default bench/jmh/target/jmh.json)
 #   bench/jmh/run-jmh.sh NodeSelection -p nodes=4,16   anything else is handed to JMH: a benchmark
-#                                        regexp, parameters, other profilers (-prof stack), -h for its help
+#                                        regexp, parameters, other profilers (-prof stack), -h for its help;
+#                                        -f, -wi, -w, -i, -r given here replace the mode's
 #
 # The forked JVMs get JAVA_OPTS (default -Xmx256m, as every JVM of bench/run.sh). The module is built
 # (mvn package of bench/jmh and what it depends on) when its classes are missing or older than the
@@ -49,11 +51,18 @@ if $SMOKE; then
   RUN=(-f 0 -wi 0 -i 1 -r 100ms)
   LAUNCHER_OPTS=$JAVA_OPTS
 else
-  RUN=(-f 1 -wi 2 -w 1s -i 3 -r 1s -jvmArgs "$JAVA_OPTS")
+  RUN=(-jvmArgs "$JAVA_OPTS")
   LAUNCHER_OPTS=
 fi
+# JMH refuses an option given twice: one given on the command line replaces the mode's.
+given() { local arg; for arg in "${JMH_ARGS[@]}"; do [ "$arg" = "$1" ] && return 0; done; return 1; }
+DEFAULTS=("${RUN[@]}")
+RUN=()
+for ((i = 0; i < ${#DEFAULTS[@]}; i += 2)); do
+  given "${DEFAULTS[i]}" || RUN+=("${DEFAULTS[i]}" "${DEFAULTS[i + 1]}")
+done
 mkdir -p "$(dirname "$JSON")"
-say "running the benchmarks ($($SMOKE && echo smoke || echo full): ${RUN[*]}); JMH's output in $LOG"
+say "running the benchmarks ($($SMOKE && echo smoke || echo full): ${RUN[*]} ${JMH_ARGS[*]}); JMH's output in $LOG"
 # -foe: a benchmark that throws fails the run instead of being left out of the results.
 # shellcheck disable=SC2086
 java $LAUNCHER_OPTS -cp "$MODULE/target/classes:$(cat "$MODULE/target/jmh.classpath")" org.openjdk.jmh.Main \
