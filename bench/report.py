@@ -106,11 +106,13 @@ def microbenchmarks(jmh_json):
             "alloc_bytes_per_op": number(alloc["score"]) if alloc else None,
         })
     first = entries[0] if entries else {}
+    iterations = {}  # each benchmark class declares its own
+    for e in entries:
+        warmup = f"{e['warmupIterations']} × {e['warmupTime']}" if e["warmupIterations"] else "none"
+        iterations[e["benchmark"].split(".")[-2]] = f"warm-up {warmup}, measured {e['measurementIterations']} × {e['measurementTime']}"
     settings = {
         "jmh": first.get("jmhVersion"), "jdk": first.get("jdkVersion"), "forks": first.get("forks"),
-        "warmup": f"{first.get('warmupIterations')} × {first.get('warmupTime')}" if first.get("warmupIterations") else "none",
-        "measurement": f"{first.get('measurementIterations')} × {first.get('measurementTime')}",
-        "jvm_args": " ".join(first.get("jvmArgs", [])),
+        "iterations": iterations, "jvm_args": " ".join(first.get("jvmArgs", [])),
     }
     section = {"settings": settings, "benchmarks": benchmarks}
 
@@ -119,10 +121,12 @@ def microbenchmarks(jmh_json):
 
     per_second = {"ns/op": 1e9, "us/op": 1e6, "ms/op": 1e3, "s/op": 1}
     forks = "in-process (no fork)" if settings["forks"] == 0 else f"{settings['forks']} fork(s)"
+    iteration_text = (next(iter(iterations.values())) if len(set(iterations.values())) == 1
+                      else "; ".join(f"{name}: {text}" for name, text in iterations.items()))
     lines = ["", "## Microbenchmarks (JMH)", "",
-             f"`bench/jmh/run-jmh.sh`: JMH {settings['jmh']} on JDK {settings['jdk']}, {forks}, warm-up "
-             f"{settings['warmup']}, measured {settings['measurement']}, {settings['jvm_args'] or 'default JVM options'}, "
-             "with the GC profiler. ± is JMH's 99.9% confidence interval; – where one iteration gives none. "
+             f"`bench/jmh/run-jmh.sh`: JMH {settings['jmh']} on JDK {settings['jdk']}, {forks}, "
+             f"{settings['jvm_args'] or 'default JVM options'}, with the GC profiler; {iteration_text}. "
+             "± is JMH's 99.9% confidence interval; – where one iteration gives none. "
              "The codec benchmarks run the real PacketCodec, FrameEncoder and FrameDecoder; node selection runs the real "
              "balancers and ServicePool (bench/README.md says what each covers).", "",
              "| benchmark | parameters | time per op | ± | ops/s | allocated B/op |", "|---|---|---:|---:|---:|---:|"]
