@@ -4,6 +4,7 @@ targets are stated in. Every figure comes from the run directory; nothing is car
 import argparse
 import csv
 import json
+import math
 import re
 import statistics
 from pathlib import Path
@@ -115,6 +116,61 @@ def warm_up_section(run):
             "```", *steps.read_text().splitlines(), "```"]
 
 
+def microbenchmarks(jmh_json):
+    """JMH's results (bench/jmh/run-jmh.sh) → the results.json section and the RESULTS.md lines; none when JMH did not run."""
+    if not jmh_json.exists():
+        return None, []
+
+    def number(value):
+        value = float(value)
+        return None if math.isnan(value) else value
+
+    entries = json.loads(jmh_json.read_text())
+    benchmarks = []
+    for e in entries:
+        primary, alloc = e["primaryMetric"], e.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        benchmarks.append({
+            "benchmark": e["benchmark"],
+            "params": e.get("params", {}),
+            "score": number(primary["score"]),
+            "unit": primary["scoreUnit"],
+            "error": number(primary["scoreError"]),
+            "alloc_bytes_per_op": number(alloc["score"]) if alloc else None,
+        })
+    first = entries[0] if entries else {}
+    iterations = {}  # each benchmark class declares its own
+    for e in entries:
+        warmup = f"{e['warmupIterations']} × {e['warmupTime']}" if e["warmupIterations"] else "none"
+        iterations[e["benchmark"].split(".")[-2]] = f"warm-up {warmup}, measured {e['measurementIterations']} × {e['measurementTime']}"
+    settings = {
+        "jmh": first.get("jmhVersion"), "jdk": first.get("jdkVersion"), "forks": first.get("forks"),
+        "iterations": iterations, "jvm_args": " ".join(first.get("jvmArgs", [])),
+    }
+    section = {"settings": settings, "benchmarks": benchmarks}
+
+    def fmt(v, digits):
+        return "–" if v is None else f"{v:,.{digits}f}"
+
+    per_second = {"ns/op": 1e9, "us/op": 1e6, "ms/op": 1e3, "s/op": 1}
+    forks = "in-process (no fork)" if settings["forks"] == 0 else f"{settings['forks']} fork(s)"
+    iteration_text = (next(iter(iterations.values())) if len(set(iterations.values())) == 1
+                      else "; ".join(f"{name}: {text}" for name, text in iterations.items()))
+    lines = ["", "## Microbenchmarks (JMH)", "",
+             f"`bench/jmh/run-jmh.sh`: JMH {settings['jmh']} on JDK {settings['jdk']}, {forks}, "
+             f"{settings['jvm_args'] or 'default JVM options'}, with the GC profiler; {iteration_text}. "
+             "± is JMH's 99.9% confidence interval; – where one iteration gives none. "
+             "The codec benchmarks run the real PacketCodec, FrameEncoder and FrameDecoder; node selection runs the real "
+             "balancers and ServicePool (bench/README.md says what each covers).", "",
+             "| benchmark | parameters | time per op | ± | ops/s | allocated B/op |", "|---|---|---:|---:|---:|---:|"]
+    for b in benchmarks:
+        unit = b["unit"].replace("us/", "µs/")
+        ops = per_second[b["unit"]] / b["score"] if b["unit"] in per_second and b["score"] else None
+        lines.append(f"| {'.'.join(b['benchmark'].split('.')[-2:])} | "
+                     f"{', '.join(f'{k}={v}' for k, v in b['params'].items()) or '–'} | {fmt(b['score'], 1)} {unit} | "
+                     f"{fmt(b['error'], 1)} | {fmt(ops, 0)} | {fmt(b['alloc_bytes_per_op'], 0)} |")
+    return section, lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     for name in ("transport-requests", "transport-concurrency", "run", "out", "java-opts", "connections", "threads", "warmup", "duration", "rounds", "rate-duration", "request"):
@@ -176,6 +232,7 @@ def main():
         ("gateway peak RSS < 300 MB at -Xmx256m", gateway_peak, lambda v: v < 300, " MB"),
         ("transport: TcpClient req/s ≥ 5× Nest ClientProxy", ratios["transport_mesh_vs_nest_requests_per_second"], lambda v: v >= 5, "×"),
     ]
+    jmh, jmh_lines = microbenchmarks(raw / "jmh.json")
     result = {
         "smoke": args.smoke,
         "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine.get("load_end", "not recorded")},
@@ -189,6 +246,7 @@ def main():
         "transport": transport,
         "ratios": ratios,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
+        "jmh": jmh,
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -210,6 +268,8 @@ def main():
         f"{args.rounds} rounds taking turns between the systems, median reported",
         f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (half the slowest system's saturation unless RATE is set)",
         f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline); Node.js defaults for Nest",
+        "",
+        "![Requests per second at saturation and p99 latency at the fixed rate, per system](chart.png)",
         "",
         "| system | req/s (median) | rounds | errors | CPU s / 10k req (sat.) | p50 ms | p99 ms | p99.9 ms | errors (fixed rate) | CPU s / 10k req (fixed rate) |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -239,6 +299,7 @@ def main():
         else:
             lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} "
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
+    lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
         lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")

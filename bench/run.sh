@@ -10,18 +10,21 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 9 minutes)
+#   bench/run.sh            full run (about 13 minutes, 3½ of them JMH)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
 # TRANSPORT_CONCURRENCY requests in flight on one connection.
+# Last, the JMH microbenchmarks of the codec and node selection (bench/jmh/run-jmh.sh, into the results too),
+# and chart.png beside RESULTS.md (bench/chart.py).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
 # JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 20 loopback ports; default 23000).
-# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package) and
-# vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin).
+# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
+# vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
+# /usr/bin/python3 (Debian's python3-matplotlib).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -56,6 +59,7 @@ fail() { echo "bench: $*" >&2; exit 1; }
 for tool in java node npm curl python3 wrk; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (wrk: apt-get install wrk)"
 done
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || fail "matplotlib is not installed for /usr/bin/python3 (apt-get install python3-matplotlib)"
 VEGETA=$(command -v vegeta || true)
 if [ -z "$VEGETA" ]; then
   VEGETA=$HOME/.cache/consul-mesh/bin/vegeta
@@ -308,7 +312,10 @@ echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
 SMOKE_FLAG=()
 $SMOKE && SMOKE_FLAG=(--smoke)
+JAVA_OPTS=$JAVA_OPTS bench/jmh/run-jmh.sh --json "$RAW/jmh.json" "${SMOKE_FLAG[@]}"
+
 python3 bench/report.py --run "$RUN" --out "$OUT" --java-opts="$JAVA_OPTS" --connections "$CONNECTIONS" \
   --threads "$THREADS" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --rate-duration "$RATE_DURATION" \
   --request "$PATH_QUERY" --transport-requests "$TRANSPORT_REQUESTS" --transport-concurrency "$TRANSPORT_CONCURRENCY" "${SMOKE_FLAG[@]}"
-say "wrote $OUT/results.json and $OUT/RESULTS.md"
+/usr/bin/python3 bench/chart.py "$OUT/results.json"
+say "wrote $OUT/results.json, $OUT/RESULTS.md and $OUT/chart.png"

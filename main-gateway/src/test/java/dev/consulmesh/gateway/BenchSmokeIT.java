@@ -20,11 +20,13 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Keeps the benchmark harness working: runs {@code bench/run.sh --smoke}, which starts a Consul dev agent,
  * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
- * WebFlux baseline, and drives each for seconds with wrk and vegeta. It checks that the run wrote its
- * results and that no system answered a request with an error; it asserts nothing about speed.
+ * WebFlux baseline, and drives each for seconds with wrk and vegeta, then runs each JMH microbenchmark
+ * once. It checks that the run wrote its results, JMH's and the chart included, and that no system
+ * answered a request with an error; it asserts nothing about speed.
  *
- * <p>Needs wrk, node/npm, python3 and vegeta (or Go to build it); skips without them, except under
- * CI=true, where a skip would hide a broken harness, so it fails instead.
+ * <p>Needs wrk, node/npm, python3 (with matplotlib for /usr/bin/python3) and vegeta (or Go to build it);
+ * skips without the tools on PATH, except under CI=true, where a skip would hide a broken harness, so it
+ * fails instead.
  */
 class BenchSmokeIT {
 
@@ -74,6 +76,8 @@ class BenchSmokeIT {
             assertThat(measured.path("fixed_rate").path("errors").asInt()).as("%s errors at fixed rate", system).isZero();
         }
         assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
+        assertThat(results.path("jmh").path("benchmarks").size()).as("JMH benchmarks in results.json").isPositive();
+        assertThat(root.resolve("bench/target/run/chart.png")).exists();
     }
 
     private static boolean onPath(String tool) {
