@@ -3,19 +3,15 @@ package dev.consulmesh.bench.balancing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.balancing.LoadBalancer;
-import dev.consulmesh.connectivity.ConnectivityProbe;
+import dev.consulmesh.balancing.NodeClients;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.ServicePool;
-import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
-import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,7 +24,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +56,7 @@ public class NodeSelectionBenchmark {
     @Param({"ROUND_ROBIN", "LEAST_OUTSTANDING"})
     public BalancingStrategy strategy;
 
-    private EventLoopGroup group;
+    private NodeClients clients;
     private ScheduledExecutorService probes;
     private ServicePool pool;
     private LoadBalancer balancer;
@@ -72,11 +67,10 @@ public class NodeSelectionBenchmark {
         MeshMetrics metrics = MeshMetrics.inMemory();
         PacketCodec codec = new PacketCodec(new ObjectMapper());
         TcpClientOptions options = TcpClientOptions.defaults();
-        LimitViolations violations = new LimitViolations("client", metrics, LoggerFactory.getLogger(TcpClient.class));
-        group = new NioEventLoopGroup(1);
+        clients = new NodeClients(options, codec, metrics);
         probes = Executors.newSingleThreadScheduledExecutor();
-        pool = new ServicePool("push-service", node -> new TcpClient(node.host(), node.port(), options, group, codec, violations),
-                new ConnectivityProbe(group, codec, options, Duration.ofSeconds(1), violations), EjectionSettings.defaults(),
+        // As MeshClient builds a service's pool.
+        pool = new ServicePool("push-service", clients::open, clients.probe(Duration.ofSeconds(1)), EjectionSettings.defaults(),
                 probes, metrics);
         List<ServiceNode> listed = new ArrayList<>(nodes);
         for (int i = 0; i < nodes; i++) {
@@ -95,7 +89,7 @@ public class NodeSelectionBenchmark {
     public void tearDown() {
         pool.close();
         probes.shutdownNow();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        clients.close();
     }
 
     @Benchmark
