@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class BenchSmokeIT {
 
-    private static final long TIMEOUT_SECONDS = 180;
+    private static final long TIMEOUT_SECONDS = 420;
 
     @Test
     void smokeRunOfTheBenchmarkHarnessMeasuresAllThreeSystemsWithoutErrors() throws Exception {
@@ -75,6 +75,12 @@ class BenchSmokeIT {
             assertThat(measured.path("fixed_rate").path("requests").asInt()).as("%s requests at fixed rate", system).isPositive();
             assertThat(measured.path("fixed_rate").path("errors").asInt()).as("%s errors at fixed rate", system).isZero();
         }
+        for (String client : List.of("mesh", "nest")) {
+            JsonNode transport = results.path("transport").path(client);
+            assertThat(transport.path("did_not_finish").asBoolean()).as("%s transport client finished", client).isFalse();
+            assertThat(transport.path("requests_per_second").asDouble()).as("%s transport client's rate", client).isPositive();
+        }
+        assertThat(root.resolve("bench/target/run/profiles/gateway-saturation.txt")).content().contains("## By layer");
         assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
         assertThat(results.path("jmh").path("benchmarks").size()).as("JMH benchmarks in results.json").isPositive();
         assertThat(root.resolve("bench/target/run/chart.png")).exists();
