@@ -15,18 +15,19 @@
 # the real nodes serve (when RUN/body.json holds the real nodes' answer to REQUEST_PATH, the answer through
 # the scale nodes must be the same JSON).
 # Settings (environment): SCALE_SIZES ("1 2 4 8 16", smoke "1 2"), SCALE_RATE (req/s, 500; smoke 100),
-# SCALE_FIRST_WARMUP (30s, smoke 2s: the fresh gateway's JIT), SCALE_WARMUP (5s, smoke 1s, before each
-# size), SCALE_DURATION (15s per pass, smoke 3s), SCALE_PASSES (2: sizes up, then down; 1: up only, the
+# SCALE_STEADY_CHUNK (seconds: 10, smoke 2) and SCALE_STEADY_MAX (chunks: 18, smoke 1): the fresh gateway is
+# first driven at the rate in chunks until it is steady — its JIT compiled for under 2% of a chunk (jstat)
+# and its CPU per request moved by under 5% from the chunk before — or the maximum is reached; SCALE_WARMUP (5s, smoke 1s, before each size), SCALE_DURATION (15s per pass, smoke 3s), SCALE_PASSES (2: sizes up, then down; 1: up only, the
 # smoke default), JAVA_OPTS (-Xmx256m, for the gateway and the nodes' JVM).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -eq 10 ] || { echo "usage: $0 RUN LIBS HOST CONSUL_PORT GATEWAY_PORT MANAGEMENT_PORT REQUEST_PATH SMOKE VEGETA ITEMS" >&2; exit 2; }
 RUN=$1 LIBS=$2 HOST=$3 CONSUL_PORT=$4 GATEWAY_PORT=$5 MANAGEMENT_PORT=$6 REQUEST_PATH=$7 SMOKE=$8 VEGETA=$9 ITEMS=${10}
 if [ "$SMOKE" = true ]; then
-  SIZES=${SCALE_SIZES:-1 2} RATE=${SCALE_RATE:-100} FIRST_WARMUP=${SCALE_FIRST_WARMUP:-2s}
+  SIZES=${SCALE_SIZES:-1 2} RATE=${SCALE_RATE:-100} STEADY_CHUNK=${SCALE_STEADY_CHUNK:-2} STEADY_MAX=${SCALE_STEADY_MAX:-1}
   WARMUP=${SCALE_WARMUP:-1s} DURATION=${SCALE_DURATION:-3s} PASSES=${SCALE_PASSES:-1}
 else
-  SIZES=${SCALE_SIZES:-1 2 4 8 16} RATE=${SCALE_RATE:-500} FIRST_WARMUP=${SCALE_FIRST_WARMUP:-30s}
+  SIZES=${SCALE_SIZES:-1 2 4 8 16} RATE=${SCALE_RATE:-500} STEADY_CHUNK=${SCALE_STEADY_CHUNK:-10} STEADY_MAX=${SCALE_STEADY_MAX:-18}
   WARMUP=${SCALE_WARMUP:-5s} DURATION=${SCALE_DURATION:-15s} PASSES=${SCALE_PASSES:-2}
 fi
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
@@ -113,10 +114,35 @@ attack() { # duration, output
     -max-workers=512 | "$VEGETA" encode --to csv > "$2"
 }
 
+jit_seconds() { # the gateway JVM's total JIT compilation time so far (jstat), or nothing without jstat
+  if command -v jstat >/dev/null; then jstat -compiler "$GATEWAY_PID" 2>/dev/null | awk 'NR == 2 {print $4}'; fi
+}
+warm_until_steady() { # chunks at the rate until the gateway is steady; one line per chunk in raw/scale.steady
+  local chunk before jit_before jit requests previous='' now
+  for chunk in $(seq 1 "$STEADY_MAX"); do
+    before=$(awk '{print $14 + $15}' "/proc/$GATEWAY_PID/stat")
+    jit_before=$(jit_seconds)
+    attack "${STEADY_CHUNK}s" "$RUN/scale-chunk.csv"
+    requests=$(wc -l < "$RUN/scale-chunk.csv")
+    now=$(awk -v b="$before" -v r="$requests" '{printf "%.1f", ($14 + $15 - b) * 10000 / (r > 0 ? r : 1)}' "/proc/$GATEWAY_PID/stat")
+    jit=$(awk -v a="${jit_before:-0}" -v b="$(jit_seconds)" 'BEGIN {printf "%.2f", b - a}')
+    echo "$chunk $requests $now $jit" >> "$RAW/scale.steady"
+    say "warm-up chunk $chunk: $now CPU ticks per 10k requests, $jit s of JIT compilation"
+    # Steady: the JIT compiled for under 2% of the chunk, and the CPU per request moved by under 5%.
+    if [ -n "$previous" ] && awk -v a="$previous" -v b="$now" -v j="$jit" -v c="$STEADY_CHUNK" \
+         'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d < 0.05 * a && j < 0.02 * c)}'; then
+      break
+    fi
+    previous=$now
+  done
+  rm -f "$RUN/scale-chunk.csv"
+}
+
 cat > "$RAW/scale.settings" <<SETTINGS
 sizes $SIZES
 rate $RATE
-first_warmup $FIRST_WARMUP
+steady_chunk $STEADY_CHUNK
+steady_max $STEADY_MAX
 warmup $WARMUP
 duration $DURATION
 passes $PASSES
@@ -147,9 +173,13 @@ for size in $ORDER; do
       "$RUN/body.json" "$RUN/body-scale.json" \
       || fail "the answer through the scale nodes differs from the real nodes' ($RUN/body.json, $RUN/body-scale.json)"
   fi
-  warm=$WARMUP; $first && warm=$FIRST_WARMUP; first=false
-  say "$size node(s) in rotation (pass $p); warm-up $warm, then $RATE req/s for $DURATION"
-  attack "$warm" /dev/null
+  if $first; then
+    say "$size node(s) in rotation; the fresh gateway at $RATE req/s in chunks of $STEADY_CHUNK s until it is steady"
+    warm_until_steady
+    first=false
+  fi
+  say "$size node(s) in rotation (pass $p); warm-up $WARMUP, then $RATE req/s for $DURATION"
+  attack "$WARMUP" /dev/null
   curl -fsS "$MESH_URL" > "$RAW/scale.$size.$p.mesh-before.json"
   cpu_ticks > "$RAW/scale.$size.$p.cpu-before"
   attack "$DURATION" "$RAW/scale.$size.$p.vegeta.csv"
