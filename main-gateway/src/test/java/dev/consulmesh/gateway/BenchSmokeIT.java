@@ -20,15 +20,17 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Keeps the benchmark harness working: runs {@code bench/run.sh --smoke}, which starts a Consul dev agent,
  * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
- * WebFlux baseline, and drives each for seconds with wrk and vegeta. It checks that the run wrote its
- * results and that no system answered a request with an error; it asserts nothing about speed.
+ * WebFlux baseline, and drives each for seconds with wrk and vegeta; then a few discovery-freshness trials and
+ * the scale phase with one and two lightweight nodes. It checks that the run wrote its results, that no
+ * system answered a request with an error, that every freshness trial finished and that each node of the
+ * scale phase answered; it asserts nothing about speed.
  *
  * <p>Needs wrk, node/npm, python3 and vegeta (or Go to build it); skips without them, except under
  * CI=true, where a skip would hide a broken harness, so it fails instead.
  */
 class BenchSmokeIT {
 
-    private static final long TIMEOUT_SECONDS = 180;
+    private static final long TIMEOUT_SECONDS = 300;
 
     @Test
     void smokeRunOfTheBenchmarkHarnessMeasuresAllThreeSystemsWithoutErrors() throws Exception {
@@ -72,6 +74,17 @@ class BenchSmokeIT {
             assertThat(measured.path("saturation").path("errors").asInt()).as("%s errors under wrk", system).isZero();
             assertThat(measured.path("fixed_rate").path("requests").asInt()).as("%s requests at fixed rate", system).isPositive();
             assertThat(measured.path("fixed_rate").path("errors").asInt()).as("%s errors at fixed rate", system).isZero();
+        }
+        JsonNode freshness = results.path("freshness");
+        assertThat(freshness.path("trials_run").asInt()).as("freshness trials run").isPositive();
+        assertThat(freshness.path("trials_failed").asInt()).as("freshness trials failed").isZero();
+        JsonNode sizes = results.path("scale").path("sizes");
+        assertThat(sizes).as("scale sizes measured").hasSize(2);
+        for (JsonNode size : sizes) {
+            assertThat(size.path("errors").asInt()).as("scale errors with %s node(s)", size.path("nodes")).isZero();
+            assertThat(size.path("answers_per_node")).as("nodes that answered with %s node(s)", size.path("nodes"))
+                    .hasSize(size.path("nodes").asInt());
+            size.path("answers_per_node").forEach(answers -> assertThat(answers.asLong()).isPositive());
         }
         assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
     }
