@@ -10,7 +10,7 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 9 minutes)
+#   bench/run.sh            full run (about 18 minutes: 9 for the systems and the transport, 2 for freshness, 7 for scale)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
