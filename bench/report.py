@@ -57,14 +57,19 @@ def percentile(sorted_values, q):
 
 
 def parse_vegeta(path):
+    return parse_vegeta_files([path])
+
+
+def parse_vegeta_files(paths):
     latencies, errors, total = [], 0, 0
-    with open(path, newline="") as f:
-        for row in csv.reader(f):
-            total += 1
-            code, latency_ns = int(row[1]), int(row[2])
-            if code != 200:
-                errors += 1
-            latencies.append(latency_ns / 1e6)
+    for path in paths:
+        with open(path, newline="") as f:
+            for row in csv.reader(f):
+                total += 1
+                code, latency_ns = int(row[1]), int(row[2])
+                if code != 200:
+                    errors += 1
+                latencies.append(latency_ns / 1e6)
     latencies.sort()
     return {
         "requests": total,
@@ -82,6 +87,161 @@ def per_10k(seconds, requests):
 
 def ratio(a, b):
     return round(a / b, 3) if a is not None and b else None
+
+def fmt(v, digits=0):
+    return "–" if v is None else f"{v:,.{digits}f}"
+
+
+def distribution(values):
+    """p50 / p99 / max of a list of milliseconds (nearest rank: with under 100 values p99 is the maximum)."""
+    values = sorted(v for v in values if v is not None)
+    return {"n": len(values), "p50_ms": percentile(values, 0.50), "p99_ms": percentile(values, 0.99),
+            "max_ms": values[-1] if values else None}
+
+
+def freshness(raw, targets):
+    """Discovery freshness (bench/freshness/): per trial, ms from the Consul call until the gateway stopped
+    (and started again) routing to the node. Adds its target; returns the results.json part and its section."""
+    path = raw / "freshness.jsonl"
+    trials = [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    settings = dict(line.split(" ", 1) for line in (raw / "freshness.settings").read_text().splitlines()) \
+        if (raw / "freshness.settings").exists() else {}
+    maintenance = [t for t in trials if t["mode"] == "maintenance"]
+    deregister = [t for t in trials if t["mode"] == "deregister"]
+    rows = [  # (what, trials, field)
+        ("out of rotation, seen in /actuator/mesh (upper bound), all trials", trials, "gateway_out_ms"),
+        ("… maintenance mode on (critical)", maintenance, "gateway_out_ms"),
+        ("… deregistered", deregister, "gateway_out_ms"),
+        ("out: the gateway's pool drops the node (its log line, ±1 ms), all trials", trials, "gateway_log_out_ms"),
+        ("out: Consul's answer to our own blocking query, all trials", trials, "consul_out_ms"),
+        ("resolution of the /actuator/mesh figure (gap between the polls around the change), all trials", trials, "gateway_out_resolution_ms"),
+        ("back: maintenance off → in rotation, /actuator/mesh (upper bound)", maintenance, "gateway_in_ms"),
+        ("back: maintenance off → the gateway's watcher routes to it (log)", maintenance, "gateway_log_in_ms"),
+        ("back: deregistered → the node registered itself again (Consul lists it)", deregister, "registered_again_ms"),
+        ("back: registered again → in rotation, /actuator/mesh (includes Consul's first TCP check)", deregister, "gateway_in_ms"),
+        ("back: registered again → passing in Consul", deregister, "consul_in_ms"),
+    ]
+    summary = [{"measure": what, **distribution([t.get(field) for t in group])} for what, group, field in rows]
+    out_p99 = summary[0]["p99_ms"]
+    failed = [t for t in trials if "error" in t]
+    routed_after = sum(t.get("routed_after_out", 0) for t in trials)
+    targets.append(("discovery freshness: p99 from critical/deregistered in Consul to out of the gateway's rotation < 100 ms",
+                    out_p99, lambda v: v < 100, " ms"))
+    part = {
+        "settings": settings,
+        "trials_run": len(trials),
+        "trials_failed": len(failed),
+        "requests_routed_to_the_node_after_it_showed_out": routed_after,
+        "summary": summary,
+        "trials": trials,
+    }
+    lines = ["", "## Discovery freshness", ""]
+    if not trials:
+        return part, lines + ["Did not run (no `raw/freshness.jsonl`; see `logs/freshness.log`).", ""]
+    lines += [
+        f"{len(maintenance)} trials put a push-service node in maintenance mode (`PUT /v1/agent/service/maintenance/<id>`: "
+        f"Consul adds a critical check) and out again; {len(deregister)} deregistered it (`PUT /v1/agent/service/deregister/<id>`) "
+        "and let the node's registration keeper register it again; the two nodes took turns. Times are ms from right "
+        "before the Consul call. `/actuator/mesh` was polled by "
+        f"{settings.get('pollers', '?')} threads, each pausing {settings.get('poll_pause_ms', '?')} ms after a poll; requests went through the gateway every {settings.get('traffic_period_ms', '?')} ms "
+        f"meanwhile. {len(failed)} trial(s) failed; {routed_after} request(s) sent after the gateway showed a node out were answered by it.",
+        "",
+        "| measure | trials | p50 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|",
+    ]
+    for row in summary:
+        lines.append(f"| {row['measure']} | {row['n']} | {fmt(row['p50_ms'], 1)} | {fmt(row['p99_ms'], 1)} | {fmt(row['max_ms'], 1)} |")
+    return part, lines
+
+
+def scale(raw, targets, clk_tck):
+    """Scale (bench/scale/): the gateway's CPU per request and memory with 1..16 nodes at one fixed rate.
+    Adds its targets; returns the results.json part and its section."""
+    settings = dict(line.split(" ", 1) for line in (raw / "scale.settings").read_text().splitlines()) \
+        if (raw / "scale.settings").exists() else {}
+    sizes = []
+    for size in settings.get("sizes", "").split():
+        passes = sorted(int(f.name.split(".")[2]) for f in raw.glob(f"scale.{size}.*.cpu-after"))
+        if not passes:
+            continue
+        cpu, per_pass, answered, memory, csvs = {}, [], {}, {}, []
+        for p in passes:
+            before, after = pairs(raw / f"scale.{size}.{p}.cpu-before"), pairs(raw / f"scale.{size}.{p}.cpu-after")
+            seconds = {name: (int(after[name]) - int(before[name])) / clk_tck for name in after}
+            for name, value in seconds.items():
+                cpu[name] = cpu.get(name, 0) + value
+            per_pass.append(per_10k({"g": seconds["main-gateway"]}, parse_vegeta(raw / f"scale.{size}.{p}.vegeta.csv")["requests"]))
+            for name, value in pairs(raw / f"scale.{size}.{p}.memory").items():
+                rss, hwm = (round(int(kb) / 1024, 1) for kb in value.split("/"))
+                memory[name] = {"rss_mb": rss, "peak_rss_mb": max(hwm, memory.get(name, {}).get("peak_rss_mb", 0))}
+            counts = {}
+            for moment, sign in (("before", -1), ("after", 1)):
+                status = json.loads((raw / f"scale.{size}.{p}.mesh-{moment}.json").read_text())["services"].get("push-scale", {})
+                for node in status.get("nodes", []):
+                    counts[node["instanceId"]] = counts.get(node["instanceId"], 0) + sign * node["successes"]
+            for node, count in counts.items():
+                answered[node] = answered.get(node, 0) + count
+            csvs.append(raw / f"scale.{size}.{p}.vegeta.csv")
+        fixed = parse_vegeta_files(csvs)
+        sizes.append({
+            "nodes": int(size),
+            "passes": len(passes),
+            **fixed,
+            "gateway_cpu_seconds": round(cpu["main-gateway"], 2),
+            "gateway_cpu_seconds_per_10k_requests": per_10k({"g": cpu["main-gateway"]}, fixed["requests"]),
+            "gateway_cpu_seconds_per_10k_requests_by_pass": per_pass,
+            "nodes_jvm_cpu_seconds_per_10k_requests": per_10k({"n": cpu["scale-nodes"]}, fixed["requests"]),
+            "memory": memory,
+            "answers_per_node": answered,
+        })
+    base = sizes[0]["gateway_cpu_seconds_per_10k_requests"] if sizes else None
+    for entry in sizes:
+        entry["cpu_per_request_vs_first"] = ratio(entry["gateway_cpu_seconds_per_10k_requests"], base)
+    deviation = round(max(abs(e["cpu_per_request_vs_first"] - 1) for e in sizes) * 100, 1) if len(sizes) > 1 and base else None
+    peak = max((e["memory"]["main-gateway"]["peak_rss_mb"] for e in sizes), default=None)
+    span = f"{sizes[0]['nodes']} → {sizes[-1]['nodes']} nodes" if sizes else "nodes"
+    targets.append((f"scale: gateway CPU per request, {span}, within 10% of the 1-node figure (largest deviation)",
+                    deviation, lambda v: v <= 10, "%"))
+    targets.append((f"scale: gateway peak RSS < 300 MB at {settings.get('java_opts', '-Xmx256m')}, {span}", peak, lambda v: v < 300, " MB"))
+    steady = [line.split() for line in (raw / "scale.steady").read_text().splitlines()] if (raw / "scale.steady").exists() else []
+    # Ticks per 10k requests → CPU seconds per 10k requests.
+    steady = [{"chunk": int(c), "requests": int(r), "gateway_cpu_seconds_per_10k_requests": round(float(t) / clk_tck, 2),
+               "jit_compilation_seconds": float(j)} for c, r, t, j in steady]
+    steady_text = (" → ".join(f"{fmt(c['gateway_cpu_seconds_per_10k_requests'], 2)} ({fmt(c['jit_compilation_seconds'], 2)} s JIT)"
+                              for c in steady) + " CPU s / 10k req") if steady else "not recorded"
+    part = {"settings": settings, "warm_up_until_steady": steady, "sizes": sizes,
+            "largest_cpu_per_request_deviation_percent": deviation, "gateway_peak_rss_mb": peak}
+    lines = ["", "## Scale: 1 to 16 nodes", ""]
+    if not sizes:
+        return part, lines + ["Did not run (no `raw/scale.*`; see `logs/scale-*.log`).", ""]
+    lines += [
+        f"A gateway of its own ({settings.get('java_opts')}) calls service push-scale, whose nodes are lightweight servers "
+        "of the project's transport (`TcpServer`), all in one JVM (`bench/scale/ScaleNodes.java`), registered in Consul "
+        f"with TCP checks. The fresh gateway was first driven at the rate in chunks of {settings.get('steady_chunk')} s until it "
+        f"was steady: its JIT compiled for under 2% of a chunk and its CPU per request changed by under 5% from the chunk "
+        f"before (at most {settings.get('steady_max')} chunk(s); this run: "
+        f"{steady_text}). For each size: exactly that many nodes in the gateway's rotation, a warm-up of "
+        f"{settings.get('warmup')} at the rate (discarded), then "
+        f"vegeta at {settings.get('rate')} req/s for {settings.get('duration')}"
+        + ("; the sizes went up, then down (two passes), so that a drift over time (JIT, the machine's other load) weighs on "
+           "every size alike, and each size's figures cover both passes. " if settings.get("passes") == "2" else
+           f" ({settings.get('passes', '1')} pass: sizes going up). ")
+        + "CPU is the gateway's `utime+stime` over the vegeta runs; memory is read right after each "
+        "(RSS of the last, highest peak). Answers per node are the gateway's own counts (`/actuator/mesh` successes).",
+        "",
+        "| nodes | requests | errors | p50 ms | p99 ms | gateway CPU s / 10k req | by pass | vs first size | gateway RSS MB (peak) | answers per node (fewest–most) | nodes JVM CPU s / 10k req |",
+        "|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---:|",
+    ]
+    for e in sizes:
+        counts = list(e["answers_per_node"].values())
+        mem = e["memory"]["main-gateway"]
+        lines.append(
+            f"| {e['nodes']} | {e['requests']:,} | {e['errors']} | {fmt(e['p50_ms'], 2)} | {fmt(e['p99_ms'], 2)} | "
+            f"{fmt(e['gateway_cpu_seconds_per_10k_requests'], 2)} | "
+            f"{' / '.join(fmt(v, 2) for v in e['gateway_cpu_seconds_per_10k_requests_by_pass'])} | {fmt(e['cpu_per_request_vs_first'], 2)}× | "
+            f"{fmt(mem['rss_mb'], 1)} ({fmt(mem['peak_rss_mb'], 1)}) | "
+            f"{fmt(min(counts, default=None))}–{fmt(max(counts, default=None))} over {len(counts)} node(s) | "
+            f"{fmt(e['nodes_jvm_cpu_seconds_per_10k_requests'], 2)} |")
+    return part, lines
 
 
 def node_cpu_during_transport(raw, side, clk_tck):
@@ -233,6 +393,8 @@ def main():
         ("transport: TcpClient req/s ≥ 5× Nest ClientProxy", ratios["transport_mesh_vs_nest_requests_per_second"], lambda v: v >= 5, "×"),
     ]
     jmh, jmh_lines = microbenchmarks(raw / "jmh.json")
+    freshness_part, freshness_lines = freshness(raw, targets)
+    scale_part, scale_lines = scale(raw, targets, clk_tck)
     result = {
         "smoke": args.smoke,
         "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine.get("load_end", "not recorded")},
@@ -245,15 +407,14 @@ def main():
         "systems": systems,
         "transport": transport,
         "ratios": ratios,
+        "freshness": freshness_part,
+        "scale": scale_part,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
         "jmh": jmh,
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(result, indent=2) + "\n")
-
-    def fmt(v, digits=0):
-        return "–" if v is None else f"{v:,.{digits}f}"
 
     lines = [
         "# Benchmark results" + (" (smoke run: seconds-long, says nothing about speed)" if args.smoke else ""),
@@ -299,6 +460,7 @@ def main():
         else:
             lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} "
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
+    lines += freshness_lines + scale_lines
     lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:

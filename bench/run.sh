@@ -10,18 +10,20 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 13 minutes, 3½ of them JMH)
+#   bench/run.sh            full run (about 25 minutes: the systems and the transport, then freshness, scale, JMH)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
-# TRANSPORT_CONCURRENCY requests in flight on one connection.
-# Last, the JMH microbenchmarks of the codec and node selection (bench/jmh/run-jmh.sh, into the results too),
-# and chart.png beside RESULTS.md (bench/chart.py).
+# TRANSPORT_CONCURRENCY requests in flight on one connection. Then discovery freshness (bench/freshness/:
+# nodes taken out in Consul and put back, time until the gateway stops and starts routing to them) and
+# scale (bench/scale/: the gateway's CPU per request and memory with 1 to 16 lightweight nodes); their
+# settings are at the top of their scripts. Last, the JMH microbenchmarks of the codec and node selection
+# (bench/jmh/run-jmh.sh, into the results too), and chart.png beside RESULTS.md (bench/chart.py).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
-# JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 20 loopback ports; default 23000).
+# JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 22 loopback ports; default 23000).
 # Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
 # vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
 # /usr/bin/python3 (Debian's python3-matplotlib).
@@ -76,6 +78,7 @@ rm -rf "$RUN"; mkdir -p "$RAW" "$RUN/logs"
 CONSUL_HTTP=$BASE; CONSUL_INTERNAL="$((BASE + 1)) $((BASE + 2)) $((BASE + 3))"
 GATEWAY=$((BASE + 4)); GATEWAY_MGMT=$((BASE + 5)); NODE_TCP="$((BASE + 6)) $((BASE + 7))"; NODE_HTTP="$((BASE + 8)) $((BASE + 9))"
 NEST_HTTP=$((BASE + 10)); NEST_TCP=$((BASE + 11)); BARE=$((BASE + 12))
+# BASE+20 and BASE+21: the scale phase's gateway (http, management); bench/scale/scale.sh checks them. Its nodes take free ports.
 for port in $(seq "$BASE" $((BASE + 12))); do
   ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null || fail "port $port on $HOST is in use; set BENCH_PORT_BASE to a free range"
 done
@@ -308,6 +311,9 @@ python3 bench/profile.py "$RAW/transport-client.jfr" "our TcpClient, one connect
 python3 bench/profile.py "$RAW/node-under-mesh-client.jfr" "push-service node serving our TcpClient's requests" \
   > "$OUT/profiles/transport-node.txt"
 cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: transport: /'
+# --- discovery freshness and scale (each script says how it measures)
+JAVA_OPTS=$JAVA_OPTS bench/freshness/freshness.sh "$RUN" "$JAVA_BENCH_DIR/BOOT-INF/lib" "http://$HOST:$CONSUL_HTTP" "http://$HOST:$GATEWAY" "http://$HOST:$GATEWAY_MGMT" .run/logs/main-gateway.log "$PATH_QUERY" "$SMOKE" || say "freshness: failed (see $RUN/logs/freshness.log)"
+JAVA_OPTS=$JAVA_OPTS bench/scale/scale.sh "$RUN" "$JAVA_BENCH_DIR/BOOT-INF/lib" $HOST "$CONSUL_HTTP" $((BASE + 20)) $((BASE + 21)) "$PATH_QUERY" "$SMOKE" "$VEGETA" "$RUN/items.json" || say "scale: failed (see $RUN/logs/scale-*.log)"
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
 SMOKE_FLAG=()

@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * Keeps the benchmark harness working: runs {@code bench/run.sh --smoke}, which starts a Consul dev agent,
  * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
- * WebFlux baseline, and drives each for seconds with wrk and vegeta, then runs each JMH microbenchmark
- * once. It checks that the run wrote its results, JMH's and the chart included, and that no system
- * answered a request with an error; it asserts nothing about speed.
+ * WebFlux baseline, and drives each for seconds with wrk and vegeta; then a few discovery-freshness trials,
+ * the scale phase with one and two lightweight nodes, and each JMH microbenchmark once. It checks that the
+ * run wrote its results, JMH's, the gateway's profile and the chart included, that no system answered a
+ * request with an error, that both transport clients finished, that every freshness trial finished and
+ * that each node of the scale phase answered; it asserts nothing about speed.
  *
  * <p>Needs wrk, node/npm, python3 (with matplotlib for /usr/bin/python3) and vegeta (or Go to build it);
  * skips without the tools on PATH, except under CI=true, where a skip would hide a broken harness, so it
@@ -81,6 +83,17 @@ class BenchSmokeIT {
             assertThat(transport.path("requests_per_second").asDouble()).as("%s transport client's rate", client).isPositive();
         }
         assertThat(root.resolve("bench/target/run/profiles/gateway-saturation.txt")).content().contains("## By layer");
+        JsonNode freshness = results.path("freshness");
+        assertThat(freshness.path("trials_run").asInt()).as("freshness trials run").isPositive();
+        assertThat(freshness.path("trials_failed").asInt()).as("freshness trials failed").isZero();
+        JsonNode sizes = results.path("scale").path("sizes");
+        assertThat(sizes).as("scale sizes measured").hasSize(2);
+        for (JsonNode size : sizes) {
+            assertThat(size.path("errors").asInt()).as("scale errors with %s node(s)", size.path("nodes")).isZero();
+            assertThat(size.path("answers_per_node")).as("nodes that answered with %s node(s)", size.path("nodes"))
+                    .hasSize(size.path("nodes").asInt());
+            size.path("answers_per_node").forEach(answers -> assertThat(answers.asLong()).isPositive());
+        }
         assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
         assertThat(results.path("jmh").path("benchmarks").size()).as("JMH benchmarks in results.json").isPositive();
         assertThat(root.resolve("bench/target/run/chart.png")).exists();
