@@ -427,8 +427,8 @@ def main():
         f"- Request: `GET {args.request}` (the same 20 items from each system)",
         f"- Saturation: wrk -t{args.threads} -c{args.connections} -d{args.duration}, warm-up {args.warmup} discarded, "
         f"{args.rounds} rounds taking turns between the systems, median reported",
-        f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (half the slowest system's saturation unless RATE is set)",
-        f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline); Node.js defaults for Nest",
+        f"- Fixed rate: vegeta at {rate} req/s for {args.rate_duration} (a quarter of the slowest system's saturation unless RATE is set: at half, the NestJS stack timed out requests)",
+        f"- JVMs: {args.java_opts} each (main-gateway, both push-service nodes, the baseline; the mesh's JVMs also record JFR from their start, for the profiles); Node.js defaults for Nest",
         "",
         "![Requests per second at saturation and p99 latency at the fixed rate, per system](chart.png)",
         "",

@@ -21,7 +21,7 @@
 # (bench/jmh/run-jmh.sh, into the results too), and chart.png beside RESULTS.md (bench/chart.py).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
-# RATE (constant rate in req/s; default half the slowest system's saturation), RATE_DURATION (20s),
+# RATE (constant rate in req/s; default a quarter of the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
 # JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 22 loopback ports; default 23000).
 # Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
@@ -134,10 +134,14 @@ fi
 JAVA_BENCH_CP="$JAVA_BENCH_DIR/BOOT-INF/lib/*:$JAVA_BENCH_DIR/classes"
 
 # --- our stack
-say "starting the mesh (Consul, two push-service nodes, main-gateway; $JAVA_OPTS each JVM)"
+# The mesh's JVMs record JFR from their start, in memory, and the profiles are dumps of the last
+# seconds: a recording started in a running JVM deoptimizes its compiled code (the gateway served a
+# fifth of its rate for the next minute), so it would profile a JVM that is not the one measured.
+MESH_JFR="-XX:StartFlightRecording=name=bench,settings=profile,maxage=5m"
+say "starting the mesh (Consul, two push-service nodes, main-gateway; $JAVA_OPTS each JVM, with JFR recording)"
 MESH_STARTED=true
 MESH_HOST=$HOST CONSUL_HTTP_PORT=$CONSUL_HTTP CONSUL_INTERNAL_PORTS=$CONSUL_INTERNAL GATEWAY_PORT=$GATEWAY \
-  GATEWAY_MANAGEMENT_PORT=$GATEWAY_MGMT PUSH_TCP_PORTS=$NODE_TCP PUSH_HTTP_PORTS=$NODE_HTTP JAVA_OPTS=$JAVA_OPTS \
+  GATEWAY_MANAGEMENT_PORT=$GATEWAY_MGMT PUSH_TCP_PORTS=$NODE_TCP PUSH_HTTP_PORTS=$NODE_HTTP JAVA_OPTS="$JAVA_OPTS $MESH_JFR" \
   deploy/run-local.sh > "$RUN/logs/run-local.log" 2>&1 || { cat "$RUN/logs/run-local.log" >&2; fail "the mesh did not start"; }
 MESH_PIDS=$(awk '{printf "%s=%s ", $1, $2}' .run/pids)
 
@@ -249,13 +253,13 @@ while read -r name _ pids; do
   memory "$@" > "$RAW/$name.memory"
 done < "$RUN/systems"
 
-# A profiled round of the gateway, after the measured ones (JFR costs a little): where its CPU goes.
+# One more round of the gateway, after the measured ones; its JFR data (recorded from the start) is dumped:
+# where its CPU goes at saturation.
 mkdir -p "$OUT/profiles"
 GATEWAY_PID=$(awk '$1 == "main-gateway" {print $2}' .run/pids)
 say "mesh: profiled round ($DURATION, JFR) for $OUT/profiles/"
-jcmd "$GATEWAY_PID" JFR.start name=bench settings=profile filename="$ROOT/$RAW/gateway-saturation.jfr" > /dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "http://$HOST:$GATEWAY$PATH_QUERY" > "$RAW/mesh.wrk.profiled"
-jcmd "$GATEWAY_PID" JFR.stop name=bench > /dev/null
+jcmd "$GATEWAY_PID" JFR.dump name=bench maxage="$DURATION" filename="$ROOT/$RAW/gateway-saturation.jfr" > /dev/null
 python3 bench/profile.py "$RAW/gateway-saturation.jfr" \
   "main-gateway at saturation (wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(awk '/Requests\/sec/{print $2}' "$RAW/mesh.wrk.profiled") req/s in this round)" \
   > "$OUT/profiles/gateway-saturation.txt"
@@ -269,7 +273,7 @@ for f in glob.glob(sys.argv[1] + "/*.wrk.*"):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", open(f).read()).group(1))
     best.setdefault(name, []).append(rps)
 slowest = min(sorted(v)[len(v) // 2] for v in best.values())
-print(max(50, int(slowest / 2 / 50) * 50))
+print(max(50, int(slowest / 4 / 50) * 50))
 PY
 )
 fi
@@ -293,14 +297,15 @@ say "transport: $TRANSPORT_REQUESTS requests, $TRANSPORT_CONCURRENCY in flight o
 # Our client runs with JFR; the node is profiled while each client runs (it serves both, so it caps both).
 NODE1_PID=$(awk '$1 == "push-service-1" {print $2}' .run/pids)
 cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.before-mesh"
-jcmd "$NODE1_PID" JFR.start name=mesh-client settings=profile filename="$ROOT/$RAW/node-under-mesh-client.jfr" > /dev/null
+TRANSPORT_STARTED=$(date +%s)
 TRANSPORT_WARMUP=15
 $SMOKE && TRANSPORT_WARMUP=1
 # shellcheck disable=SC2086
 timeout "$TRANSPORT_LIMIT" java $JAVA_OPTS -XX:StartFlightRecording=settings=profile,filename="$RAW/transport-client.jfr" \
   -Dwarmup.seconds="$TRANSPORT_WARMUP" -cp "$JAVA_BENCH_CP" TransportBench $HOST "$NODE1_TCP" "$TRANSPORT_REQUESTS" \
   "$TRANSPORT_CONCURRENCY" "$LATEST" 2>/dev/null | grep '^{' > "$RAW/transport.mesh.json" || say "transport: our client failed or ran out of time"
-jcmd "$NODE1_PID" JFR.stop name=mesh-client > /dev/null
+jcmd "$NODE1_PID" JFR.dump name=bench maxage="$(($(date +%s) - TRANSPORT_STARTED + 1))s" \
+  filename="$ROOT/$RAW/node-under-mesh-client.jfr" > /dev/null
 cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.after-mesh"
 cpu_ticks "push-service-1=$NODE1_PID" > "$RAW/transport.node-cpu.before-nest"
 timeout "$TRANSPORT_LIMIT" node bench/nest/transport-client.mjs --host $HOST --port "$NODE1_TCP" --requests "$TRANSPORT_REQUESTS" \
