@@ -443,7 +443,7 @@ def main():
             f"{fmt(sat['cpu_seconds_per_10k_requests'], 2)} | {fmt(fr['p50_ms'], 2)} | {fmt(fr['p99_ms'], 2)} | "
             f"{fmt(fr['p999_ms'], 2)} | {fr['errors']} | {fmt(fr['cpu_seconds_per_10k_requests'], 2)} |"
         )
-    lines += ["", "Resident memory after the saturation rounds (peak in brackets):", "",
+    lines += ["", "Resident memory after the saturation rounds (peak in brackets; the mesh's JVMs were recording JFR, which holds memory of its own: the scale section's gateway runs without it):", "",
               "| system | process | RSS MB (peak) | CPU s during saturation |", "|---|---|---:|---:|"]
     for s in SYSTEMS:
         for proc, mem in systems[s]["memory"].items():

@@ -23,7 +23,7 @@
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default a quarter of the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
-# JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 22 loopback ports; default 23000).
+# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 22 loopback ports; default 23000).
 # Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
 # vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
 # /usr/bin/python3 (Debian's python3-matplotlib).
@@ -47,7 +47,7 @@ THREADS=${THREADS:-2}
 TRANSPORT_CONCURRENCY=${TRANSPORT_CONCURRENCY:-64}
 TRANSPORT_LIMIT=${TRANSPORT_LIMIT:-180}
 WARMUP_MAX=${WARMUP_MAX:-120s}
-JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Xmn48m -XX:+UseSerialGC}
+JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 HOST=127.0.0.1
 BASE=${BENCH_PORT_BASE:-23000}

@@ -10,7 +10,7 @@
 # Settings (environment): MESH_HOST (127.0.0.1), CONSUL_HTTP_PORT (8500), GATEWAY_PORT (3000),
 # GATEWAY_MANAGEMENT_PORT (9000),
 # PUSH_TCP_PORTS ("3001 3002"), PUSH_HTTP_PORTS ("8081 8082"), CONSUL_INTERNAL_PORTS ("18300 18301 18302"),
-# JAVA_OPTS (-Xmx256m -Xmn48m -XX:+UseSerialGC, as deploy/systemd/*.env), MALLOC_ARENA_MAX (2).
+# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, as deploy/systemd/*.env), MALLOC_ARENA_MAX (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +20,7 @@ GATEWAY_PORT="${GATEWAY_PORT:-3000}"
 GATEWAY_MANAGEMENT_PORT="${GATEWAY_MANAGEMENT_PORT:-9000}"
 read -r -a TCP_PORTS <<< "${PUSH_TCP_PORTS:-3001 3002}"
 read -r -a HTTP_PORTS <<< "${PUSH_HTTP_PORTS:-8081 8082}"
-JAVA_OPTS="${JAVA_OPTS:--Xmx256m -Xmn48m -XX:+UseSerialGC}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The dev agent's serf and server RPC ports (used by Consul itself, on the same address).
 read -r -a CONSUL_INTERNAL_PORTS <<< "${CONSUL_INTERNAL_PORTS:-18300 18301 18302}"
