@@ -1,6 +1,11 @@
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;
+import dev.consulmesh.push.news.InvalidNewsQueryException;
+import dev.consulmesh.push.news.NewsItem;
+import dev.consulmesh.push.news.NewsQuery;
+import dev.consulmesh.push.news.NewsSnapshot;
 import dev.consulmesh.registration.ConsulRegistrar;
 import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.ServiceRegistration;
@@ -18,11 +23,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Lightweight push-service nodes for the scale benchmark, many in one JVM: each is the project's own
@@ -45,7 +48,7 @@ public final class ScaleNodes {
   private final String service;
   private final String host;
   private final PacketCodec codec;
-  private final NewsPages pages;
+  private final NewsSnapshot snapshot;
   private final List<Node> nodes = new ArrayList<>();
 
   private record Node(TcpServer server, RegistrationKeeper keeper) {
@@ -57,7 +60,8 @@ public final class ScaleNodes {
     host = args[3];
     ObjectMapper mapper = new ObjectMapper();
     codec = new PacketCodec(mapper);
-    pages = new NewsPages(mapper.readTree(Path.of(args[4]).toFile()));
+    List<NewsItem> items = mapper.readValue(Path.of(args[4]).toFile(), new TypeReference<List<NewsItem>>() { });
+    snapshot = NewsSnapshot.of(items, Instant.now());
   }
 
   public static void main(String[] args) throws Exception {
@@ -103,7 +107,7 @@ public final class ScaleNodes {
     properties.setPort(0);
     properties.setShutdownTimeout(Duration.ofSeconds(1));
     HandlerRegistry handlers = new HandlerRegistry(new PatternRoute(codec.mapper()));
-    AnnotatedHandlers.register(handlers, new NewsHandler(pages), codec.mapper());
+    AnnotatedHandlers.register(handlers, new NewsHandler(snapshot), codec.mapper());
     TcpServer server = new TcpServer(properties, handlers, codec);
     server.start();
     int port = server.port();
@@ -117,84 +121,21 @@ public final class ScaleNodes {
     return new Node(server, keeper);
   }
 
-  /** The node's one request pattern, with push-service's paging: newest first, strictly older than the cursor. */
+  /** The node's one request pattern, answered by push-service's own query rules and paging. */
   public static final class NewsHandler {
-    private final NewsPages pages;
+    private final NewsSnapshot snapshot;
 
-    NewsHandler(NewsPages pages) {
-      this.pages = pages;
+    NewsHandler(NewsSnapshot snapshot) {
+      this.snapshot = snapshot;
     }
 
     @MessagePattern("fetchLatestNews")
-    public List<JsonNode> fetchLatestNews(JsonNode data) {
-      long now = System.currentTimeMillis();
-      if (data == null || data.isNull() || data.isMissingNode()) {
-        return pages.page(now, null, 20);
+    public List<NewsItem> fetchLatestNews(JsonNode data) {
+      try {
+        return snapshot.latest(NewsQuery.fromPayload(data, System.currentTimeMillis()));
+      } catch (InvalidNewsQueryException e) {
+        throw new RpcException(e.getMessage());
       }
-      if (data.isNumber() || data.isTextual()) {
-        return pages.page(number(data, "latestTime", now), null, 20);
-      }
-      JsonNode beforeId = data.path("beforeId");
-      if (!beforeId.isMissingNode() && !beforeId.isNull() && !beforeId.isTextual()) {
-        throw new RpcException("beforeId must be a string, got " + beforeId);
-      }
-      long limit = number(data.path("limit"), "limit", 20);
-      if (limit < 1 || limit > 100) {
-        throw new RpcException("limit must be an integer from 1 to 100, got " + limit);
-      }
-      return pages.page(number(data.path("latestTime"), "latestTime", now), beforeId.isTextual() ? beforeId.textValue() : null,
-          (int) limit);
-    }
-
-    private static long number(JsonNode node, String field, long absent) {
-      if (node.isMissingNode() || node.isNull()) {
-        return absent;
-      }
-      if (node.canConvertToExactIntegral() && node.longValue() >= 0) {
-        return node.longValue();
-      }
-      if (node.isTextual() && node.textValue().matches("[0-9]{1,18}")) {
-        return Long.parseLong(node.textValue());
-      }
-      throw new RpcException(field + " must be a non-negative integer, got " + node);
-    }
-  }
-
-  /** The items sorted newest first (greater id first within a millisecond), unique ids. */
-  static final class NewsPages {
-    private final List<JsonNode> items = new ArrayList<>();
-
-    NewsPages(JsonNode array) {
-      Set<String> seen = new HashSet<>();
-      for (JsonNode item : array) {
-        if (seen.add(item.path("id").asText())) {
-          items.add(item);
-        }
-      }
-      items.sort(Comparator.comparingLong((JsonNode item) -> item.path("publishedAt").asLong()).reversed()
-          .thenComparing((JsonNode item) -> item.path("id").asText(), Comparator.reverseOrder()));
-    }
-
-    List<JsonNode> page(long latestTime, String beforeId, int limit) {
-      int low = 0;
-      int high = items.size();
-      while (low < high) {
-        int mid = (low + high) >>> 1;
-        if (isOlder(items.get(mid), latestTime, beforeId)) {
-          high = mid;
-        } else {
-          low = mid + 1;
-        }
-      }
-      return items.subList(low, Math.min(items.size(), low + limit));
-    }
-
-    private static boolean isOlder(JsonNode item, long latestTime, String beforeId) {
-      long publishedAt = item.path("publishedAt").asLong();
-      if (publishedAt != latestTime) {
-        return publishedAt < latestTime;
-      }
-      return beforeId != null && item.path("id").asText().compareTo(beforeId) < 0;
     }
   }
 }

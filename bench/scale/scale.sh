@@ -44,10 +44,17 @@ for port in "$GATEWAY_PORT" "$MANAGEMENT_PORT"; do
   ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null || fail "port $port on $HOST is in use"
 done
 
+# The nodes answer with push-service's own classes (its query rules and paging), taken from its jar.
+PUSH_CLASSES=bench/target/scale/push-service
+if [ ! -d "$PUSH_CLASSES/BOOT-INF/classes" ] || [ push-service/target/push-service.jar -nt "$PUSH_CLASSES/BOOT-INF/classes" ]; then
+  rm -rf "$PUSH_CLASSES"; mkdir -p "$PUSH_CLASSES"
+  (cd "$PUSH_CLASSES" && unzip -q -o "$OLDPWD/push-service/target/push-service.jar" 'BOOT-INF/classes/dev/*')
+fi
+CLASSPATH_NODES="$LIBS/*:$PUSH_CLASSES/BOOT-INF/classes"
 if [ ! -f "$CLASSES/ScaleNodes.class" ] || [ bench/scale/ScaleNodes.java -nt "$CLASSES/ScaleNodes.class" ] \
-   || [ -n "$(find "$LIBS" -newer "$CLASSES/ScaleNodes.class" -print -quit)" ]; then
+   || [ -n "$(find "$LIBS" "$PUSH_CLASSES" -newer "$CLASSES/ScaleNodes.class" -print -quit)" ]; then
   rm -rf "$CLASSES"; mkdir -p "$CLASSES"
-  javac -d "$CLASSES" -cp "$LIBS/*" bench/scale/ScaleNodes.java
+  javac -d "$CLASSES" -cp "$CLASSPATH_NODES" bench/scale/ScaleNodes.java
 fi
 
 # Every process started here is stopped on exit, also on failure: the nodes first (end of their input
@@ -73,7 +80,7 @@ trap 'exit 130' INT TERM
 
 rm -f "$FIFO"; mkfifo "$FIFO"
 # shellcheck disable=SC2086
-java $JAVA_OPTS -cp "$LIBS/*:$CLASSES" ScaleNodes "$HOST" "$CONSUL_PORT" "$SERVICE" "$HOST" "$ITEMS" \
+java $JAVA_OPTS -cp "$CLASSPATH_NODES:$CLASSES" ScaleNodes "$HOST" "$CONSUL_PORT" "$SERVICE" "$HOST" "$ITEMS" \
   < "$FIFO" > "$RUN/logs/scale-nodes.log" 2>&1 &
 NODES_PID=$!
 exec 4> "$FIFO"
