@@ -97,10 +97,12 @@ public final class MeshClient implements AutoCloseable {
         PooledNode node = route.balancer().choose(candidates);
         call.tried.add(node);
         node.begin();
+        // doFinally runs once per attempt, whether it completes, fails or is cancelled — also when the
+        // caller's own code throws on the answer and cancels it after it completed (counting both
+        // terminate and cancel decremented twice and drove the count below zero).
         return node.client().send(call.pattern, call.data, timeout)
                 .collectList()
-                .doOnTerminate(node::end)
-                .doOnCancel(node::end)
+                .doFinally(signal -> node.end())
                 .map(values -> {
                     route.pool().succeeded(node);
                     return new NodeReply(node.node(), values);
