@@ -1,6 +1,6 @@
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URI;
@@ -112,7 +112,7 @@ public final class FreshnessBench {
       System.out.flush();
       if (result.has("error")) {
         failed++;
-        System.err.println("freshness: trial " + trial + ": " + result.get("error").asText());
+        System.err.println("freshness: trial " + trial + ": " + result.get("error").asString());
       }
     }
     traffic.stop();
@@ -308,8 +308,8 @@ public final class FreshnessBench {
           long answeredAt = System.nanoTime();
           Set<String> in = new java.util.HashSet<>();
           for (JsonNode node : JSON.readTree(response.body()).path("services").path(service).path("nodes")) {
-            if ("healthy".equals(node.path("state").asText())) {
-              in.add(node.path("instanceId").asText());
+            if ("healthy".equals(node.path("state").asString())) {
+              in.add(node.path("instanceId").asString());
             }
           }
           add(new Sample(sentAt, answeredAt, Set.copyOf(in)));
@@ -458,12 +458,12 @@ public final class FreshnessBench {
           for (JsonNode entry : JSON.readTree(response.body())) {
             String worst = "passing";
             for (JsonNode check : entry.path("Checks")) {
-              String status = check.path("Status").asText();
+              String status = check.path("Status").asString();
               if ("critical".equals(status) || ("warning".equals(status) && "passing".equals(worst))) {
                 worst = status;
               }
             }
-            now.put(entry.path("Service").path("ID").asText(), worst);
+            now.put(entry.path("Service").path("ID").asString(), worst);
           }
           record(at, now);
         } catch (IOException e) {

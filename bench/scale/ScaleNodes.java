@@ -1,6 +1,6 @@
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.push.news.InvalidNewsQueryException;
 import dev.consulmesh.push.news.NewsItem;

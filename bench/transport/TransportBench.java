@@ -1,6 +1,6 @@
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -23,7 +23,7 @@ public final class TransportBench {
     int requests = Integer.parseInt(args[2]);
     int concurrency = Integer.parseInt(args[3]);
     PacketCodec codec = new PacketCodec(new ObjectMapper());
-    JsonNode pattern = codec.nodes().textNode("fetchLatestNews");
+    JsonNode pattern = codec.nodes().stringNode("fetchLatestNews");
     ObjectNode data = codec.nodes().objectNode().put("latestTime", Long.parseLong(args[4])).put("limit", 21);
     EventLoopGroup group = new NioEventLoopGroup(1);
     try (TcpClient client = new TcpClient(host, port, TcpClientOptions.defaults(), group, codec)) {

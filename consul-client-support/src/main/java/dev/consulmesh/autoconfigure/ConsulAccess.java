@@ -1,8 +1,9 @@
 package dev.consulmesh.autoconfigure;
 
-import com.ecwid.consul.v1.ConsulClient;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.cloud.consul.ConsulAutoConfiguration;
 import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.core.env.Environment;
 
@@ -19,8 +20,12 @@ final class ConsulAccess {
     private ConsulAccess() {
     }
 
-    static ConsulAgent agent(ConsulClient client, ConsulProperties properties, Environment environment) {
-        return new ConsulAgent(client, address(properties), token(environment));
+    /**
+     * @param settings the HTTP client settings Spring Cloud Consul built from its properties (its TLS
+     *                 bundle), or null for plain ones
+     */
+    static ConsulAgent agent(ConsulProperties properties, HttpClientSettings settings, Environment environment) {
+        return new ConsulAgent(ConsulAutoConfiguration.createConsulClientBaseUrl(properties), settings, token(environment));
     }
 
     static AclToken token(Environment environment) {
@@ -31,13 +36,5 @@ final class ConsulAccess {
             }
         }
         return AclToken.none();
-    }
-
-    private static String address(ConsulProperties properties) {
-        String host = properties.getHost();
-        String scheme = properties.getScheme() == null || properties.getScheme().isBlank() ? "http" : properties.getScheme();
-        String path = properties.getPath() == null || properties.getPath().isBlank() ? ""
-                : "/" + properties.getPath().replaceAll("^/+|/+$", "");
-        return (host.contains("://") ? host : scheme + "://" + host) + ":" + properties.getPort() + path;
     }
 }

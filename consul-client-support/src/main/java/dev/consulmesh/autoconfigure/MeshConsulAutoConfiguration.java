@@ -1,6 +1,5 @@
 package dev.consulmesh.autoconfigure;
 
-import com.ecwid.consul.v1.ConsulClient;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.MeshClientProperties;
 import dev.consulmesh.balancing.NodeClients;
@@ -24,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.consul.ConsulAutoConfiguration;
+import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -45,8 +45,11 @@ public class MeshConsulAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ConsulAgent meshConsulAgent(ConsulClient client, ConsulProperties properties, Environment environment) {
-        return ConsulAccess.agent(client, properties, environment);
+    public ConsulAgent meshConsulAgent(ConsulProperties properties,
+                                       ObjectProvider<ConsulAutoConfiguration.ConsulClientSettings> clientSettings,
+                                       Environment environment) {
+        ConsulAutoConfiguration.ConsulClientSettings settings = clientSettings.getIfAvailable();
+        return ConsulAccess.agent(properties, settings == null ? null : settings.httpClientSettings(), environment);
     }
 
     @Bean

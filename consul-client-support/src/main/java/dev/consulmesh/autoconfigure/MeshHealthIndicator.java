@@ -2,8 +2,8 @@ package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.ServiceStatus;
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

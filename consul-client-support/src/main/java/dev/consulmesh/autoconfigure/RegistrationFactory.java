@@ -8,7 +8,7 @@ import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 

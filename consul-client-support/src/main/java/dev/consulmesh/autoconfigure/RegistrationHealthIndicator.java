@@ -1,8 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.registration.RegistrationKeeper;
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
 
 /**
  * This process's own registration in Consul. Always UP (the process serves whether or not Consul

@@ -1,7 +1,7 @@
 package dev.consulmesh.balancing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.InstanceHealth;
@@ -258,7 +258,7 @@ public final class MeshClient implements AutoCloseable {
             return node;
         }
         if (value instanceof String text) {
-            return mapper.getNodeFactory().textNode(text);
+            return mapper.getNodeFactory().stringNode(text);
         }
         return mapper.valueToTree(value);
     }

@@ -1,6 +1,6 @@
 package dev.consulmesh.balancing;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.discovery.ServiceNode;
 
 import java.util.List;

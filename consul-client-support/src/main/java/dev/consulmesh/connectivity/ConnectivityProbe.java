@@ -1,6 +1,6 @@
 package dev.consulmesh.connectivity;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.transport.client.ConnectionClosedException;
 import dev.consulmesh.transport.client.NodeUnreachableException;
@@ -40,7 +40,7 @@ public final class ConnectivityProbe {
         this.codec = codec;
         this.options = options.withConnectTimeout(timeout);
         this.timeout = timeout;
-        this.pattern = codec.nodes().textNode(PROBE_PATTERN);
+        this.pattern = codec.nodes().stringNode(PROBE_PATTERN);
         this.violations = violations;
     }
 

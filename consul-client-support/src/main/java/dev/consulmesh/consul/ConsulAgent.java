@@ -1,35 +1,45 @@
 package dev.consulmesh.consul;
 
-import com.ecwid.consul.v1.ConsulClient;
-import com.ecwid.consul.v1.OperationException;
-import dev.consulmesh.consul.internal.AgentHttp;
+import dev.consulmesh.consul.internal.ConsulClients;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.http.HttpHeaders;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The Consul agent this process talks to (the one on its own server): the client, the agent's address
- * for messages, and the ACL token every call passes. It also tells what an ACL refusal means and
- * whether ACLs hid a service's instances, which Consul does without an error.
+ * The Consul agent this process talks to (the one on its own server): Spring Cloud Consul's client,
+ * the agent's address for messages, and the ACL token every call passes. It also tells what an ACL
+ * refusal means and whether ACLs hid a service's instances, which Consul does without an error.
+ * <p>
+ * Two clients share the agent: one for ordinary calls, whose reads time out after a few seconds (a
+ * register or deregister on a stuck agent must not hold a start or a shutdown), and one for blocking
+ * queries, whose reads wait out the query.
  */
 public final class ConsulAgent {
 
+    /** Longest answer to an ordinary call (register, deregister, one-off queries). */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest wait Consul accepts for a blocking query. */
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
     private final ConsulClient client;
+    private final ConsulClient watchClient;
     private final String address;
     private final AclToken token;
-    private final AgentHttp http;
 
     /**
-     * @param client  the client (Spring Cloud Consul's, with its TLS settings)
-     * @param address scheme://host:port[/path] of the agent
-     * @param token   the token every call passes
+     * @param address  scheme://host:port[/path] of the agent
+     * @param settings Spring Cloud Consul's HTTP client settings (its TLS bundle), or null for plain HTTP
+     * @param token    the token every call passes
      */
-    public ConsulAgent(ConsulClient client, String address, AclToken token) {
-        this.client = Objects.requireNonNull(client, "client");
+    public ConsulAgent(String address, HttpClientSettings settings, AclToken token) {
         this.address = Objects.requireNonNull(address, "address");
         this.token = Objects.requireNonNull(token, "token");
-        this.http = new AgentHttp(address);
+        this.client = ConsulClients.create(address, settings, CALL_TIMEOUT);
+        // Consul adds up to wait/16 to a blocking query's wait; the read waits for that and more.
+        this.watchClient = ConsulClients.create(address, settings, MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plus(CALL_TIMEOUT));
     }
 
     /** An agent on plain HTTP without a token. */
@@ -39,11 +49,17 @@ public final class ConsulAgent {
 
     /** An agent on plain HTTP. */
     public static ConsulAgent at(String host, int port, AclToken token) {
-        return new ConsulAgent(new ConsulClient(host, port), "http://" + host + ":" + port, token);
+        return new ConsulAgent("http://" + host + ":" + port, null, token);
     }
 
+    /** Spring Cloud Consul's client for ordinary calls: reads time out after a few seconds. */
     public ConsulClient client() {
         return client;
+    }
+
+    /** Spring Cloud Consul's client for blocking queries: reads wait as long as a query may. */
+    public ConsulClient watchClient() {
+        return watchClient;
     }
 
     /** scheme://host:port of the agent, for messages. */
@@ -67,37 +83,27 @@ public final class ConsulAgent {
      * @param needs the rights the call needs, e.g. {@link AclToken#serviceWrite(String)}
      */
     public AclRefusal aclRefusal(Throwable failure, String needs) {
-        if (!(failure instanceof OperationException refused) || refused.getStatusCode() != 403) {
+        if (!(failure instanceof ConsulHttpException refused) || refused.status() != 403) {
             return null;
         }
-        return refusal(refused.getStatusContent(), needs);
-    }
-
-    private AclRefusal refusal(String consulSaid, String needs) {
-        String said = consulSaid == null || consulSaid.isBlank() ? "403 Forbidden" : consulSaid.strip();
+        String said = refused.body().isBlank() ? "403 Forbidden" : refused.body().strip();
         return new AclRefusal(said, said.contains("ACL not found") ? token.unknown(needs) : token.lacking(needs));
     }
 
     /**
-     * Why Consul may have listed no instance of the service to this process because of ACLs, or null
-     * when it says it hid nothing. Under ACLs Consul answers a query the token may not fully see with
-     * what the token may see — often an empty list — and a header, not an error. It masks that header
-     * for the anonymous token, so without a token the agent's default policy is what tells.
-     *
-     * @throws RuntimeException when the agent cannot be asked
+     * Why Consul may have listed no instance of the service to this process because of ACLs, read from
+     * the headers of its answer to a health query; null when it says it hid nothing. Under ACLs Consul
+     * answers a query the token may not fully see with what the token may see — often an empty list —
+     * and a header, not an error. It masks that header for the anonymous token, so without a token the
+     * agent's default policy is what tells.
      */
-    public String aclHiddenInstances(String service) {
-        AgentHttp.Answer answer = http.get("/v1/health/service/" + URLEncoder.encode(service, StandardCharsets.UTF_8),
-                token.secret());
+    public String aclHiddenInstances(String service, HttpHeaders answer) {
         String needs = AclToken.serviceAndNodeRead(service);
-        if (answer.status() == 403) {
-            return "Consul refuses to list " + service + " to this process: " + refusal(answer.body(), needs).text();
-        }
-        if (answer.header("X-Consul-Results-Filtered-By-ACLs").filter("true"::equalsIgnoreCase).isPresent()) {
+        if ("true".equalsIgnoreCase(answer.getFirst("X-Consul-Results-Filtered-By-ACLs"))) {
             return "Consul hides instances of " + service + " from this process's ACL token"
                     + " (X-Consul-Results-Filtered-By-ACLs): " + token.lacking(needs);
         }
-        if (!token.isSet() && answer.header("X-Consul-Default-ACL-Policy").filter("deny"::equalsIgnoreCase).isPresent()) {
+        if (!token.isSet() && "deny".equalsIgnoreCase(answer.getFirst("X-Consul-Default-ACL-Policy"))) {
             return "Consul lists no instance of " + service + " to this process, which calls it without an ACL token"
                     + " while the agent denies by default (the anonymous token sees only what its policy allows): "
                     + token.lacking(needs);

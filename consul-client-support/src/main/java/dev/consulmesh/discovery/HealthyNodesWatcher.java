@@ -1,15 +1,15 @@
 package dev.consulmesh.discovery;
 
-import com.ecwid.consul.v1.QueryParams;
-import com.ecwid.consul.v1.Response;
-import com.ecwid.consul.v1.health.HealthServicesRequest;
-import com.ecwid.consul.v1.health.model.Check;
-import com.ecwid.consul.v1.health.model.HealthService;
 import dev.consulmesh.consul.AclRefusal;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.cloud.consul.ConsulClient.QueryParams;
+import org.springframework.cloud.consul.model.http.health.Check;
+import org.springframework.cloud.consul.model.http.health.HealthService;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +60,6 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     /** Why the last answer may lack instances because of ACLs; null when Consul says it hid nothing. */
     private volatile String hidden;
     private volatile Instant hiddenSince;
-    private boolean hidingUncheckable;
     private Instant resyncUntil;
 
     public HealthyNodesWatcher(String service, ConsulAgent agent, DiscoveryProperties properties) {
@@ -111,20 +110,17 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Duration backoff = properties.getInitialBackoff();
         while (running) {
             try {
-                Response<List<HealthService>> response = agent.client().getHealthServices(service, HealthServicesRequest.newBuilder()
-                        .setPassing(false)
-                        .setQueryParams(new QueryParams(waitSeconds(), index))
-                        .setToken(agent.aclToken())
-                        .build());
-                long answeredIndex = response.getConsulIndex() == null ? 0 : response.getConsulIndex();
+                ResponseEntity<List<HealthService>> response = agent.watchClient().getHealthServices(service, false,
+                        agent.aclToken(), null, new QueryParams(waitSeconds(), index));
+                long answeredIndex = consulIndex(response.getHeaders());
                 if (answeredIndex < index) {
                     // Consul's index went back: the agent or cluster restarted and may not list everyone yet.
                     startResync("Consul's index went back from " + index + " to " + answeredIndex + " (restarted?)");
                 }
                 index = answeredIndex < index ? 0 : answeredIndex;
                 recovered();
-                checkHiding(response.getValue());
-                publish(response.getValue(), answeredIndex);
+                checkHiding(response.getBody(), response.getHeaders());
+                publish(response.getBody(), answeredIndex);
                 backoff = properties.getInitialBackoff();
             } catch (RuntimeException e) {
                 if (!running) {
@@ -136,6 +132,16 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(properties.getMaxBackoff()) > 0
                         ? properties.getMaxBackoff() : backoff.multipliedBy(2);
             }
+        }
+    }
+
+    /** X-Consul-Index of an answer; an answer without a readable one starts the next query afresh. */
+    private static long consulIndex(HttpHeaders headers) {
+        String index = headers.getFirst("X-Consul-Index");
+        try {
+            return index == null ? 0 : Long.parseUnsignedLong(index.strip());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -197,23 +203,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     }
 
     /**
-     * An empty answer may be what ACLs let the token see: ask Consul whether it hid anything (a header
-     * consul-api does not show), so that zero instances never pass silently for a missing right.
+     * An empty answer may be what ACLs let the token see: the answer's headers say whether Consul hid
+     * anything, so that zero instances never pass silently for a missing right.
      */
-    private void checkHiding(List<HealthService> entries) {
-        String now = null;
-        if (entries == null || entries.isEmpty()) {
-            try {
-                now = agent.aclHiddenInstances(service);
-            } catch (RuntimeException e) {
-                if (running && !hidingUncheckable) {
-                    log.warn("service {}: Consul lists no instance, and asking it whether ACLs hid some failed ({})",
-                            service, e.getMessage());
-                    hidingUncheckable = true;
-                }
-                return;
-            }
-        }
+    private void checkHiding(List<HealthService> entries, HttpHeaders headers) {
+        String now = entries == null || entries.isEmpty() ? agent.aclHiddenInstances(service, headers) : null;
         if (Objects.equals(now, hidden)) {
             return;
         }

@@ -1,13 +1,14 @@
 package dev.consulmesh.registration;
 
-import com.ecwid.consul.v1.agent.model.NewService;
-import com.ecwid.consul.v1.health.HealthServicesRequest;
-import com.ecwid.consul.v1.health.model.HealthService;
 import dev.consulmesh.consul.AclRefusal;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.cloud.consul.ConsulClient.QueryParams;
+import org.springframework.cloud.consul.model.http.agent.NewService;
+import org.springframework.cloud.consul.model.http.health.HealthService;
+import org.springframework.http.ResponseEntity;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class ConsulRegistrar {
      */
     public void register(ServiceRegistration registration) {
         try {
-            agent.client().agentServiceRegister(toNewService(registration), agent.aclToken());
+            agent.client().agentServiceRegister(agent.aclToken(), toNewService(registration));
         } catch (RuntimeException e) {
             AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceWrite(registration.serviceName()));
             if (refusal != null) {
@@ -52,10 +53,10 @@ public final class ConsulRegistrar {
      * @throws RuntimeException      when Consul cannot be asked
      */
     public boolean isRegistered(ServiceRegistration registration) {
-        List<HealthService> instances;
+        ResponseEntity<List<HealthService>> answer;
         try {
-            instances = agent.client().getHealthServices(registration.serviceName(), HealthServicesRequest.newBuilder()
-                    .setPassing(false).setToken(agent.aclToken()).build()).getValue();
+            answer = agent.client().getHealthServices(registration.serviceName(), false, agent.aclToken(), null,
+                    QueryParams.DEFAULT);
         } catch (RuntimeException e) {
             AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceAndNodeRead(registration.serviceName()));
             if (refusal != null) {
@@ -64,11 +65,12 @@ public final class ConsulRegistrar {
             }
             throw e;
         }
+        List<HealthService> instances = answer.getBody();
         if (instances != null && instances.stream()
                 .anyMatch(instance -> registration.instanceId().equals(instance.getService().getId()))) {
             return true;
         }
-        String hidden = agent.aclHiddenInstances(registration.serviceName());
+        String hidden = agent.aclHiddenInstances(registration.serviceName(), answer.getHeaders());
         if (hidden != null) {
             throw new RegistrationException("cannot tell whether Consul still lists " + registration.instanceId() + ": "
                     + hidden, null);

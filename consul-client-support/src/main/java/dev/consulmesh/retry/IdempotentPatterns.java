@@ -1,6 +1,6 @@
 package dev.consulmesh.retry;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.PatternRoute;
 
 import java.util.Collection;

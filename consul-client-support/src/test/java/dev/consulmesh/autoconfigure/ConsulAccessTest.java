@@ -1,6 +1,5 @@
 package dev.consulmesh.autoconfigure;
 
-import com.ecwid.consul.v1.ConsulClient;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class ConsulAccessTest {
         ConsulProperties properties = new ConsulProperties();
         properties.setHost("127.0.0.1");
         properties.setPort(8500);
-        ConsulAgent agent = ConsulAccess.agent(new ConsulClient("127.0.0.1", 8500), properties,
+        ConsulAgent agent = ConsulAccess.agent(properties, null,
                 new MockEnvironment().withProperty("spring.cloud.consul.token", "s3cr3t-value"));
         assertThat(agent.aclToken()).isEqualTo("s3cr3t-value");
         assertThat(agent.toString()).isEqualTo("Consul agent at http://127.0.0.1:8500 (ACL token from spring.cloud.consul.token)");
@@ -53,7 +52,7 @@ class ConsulAccessTest {
         properties.setPort(8501);
         properties.setScheme("https");
         properties.setPath("/consul/");
-        assertThat(ConsulAccess.agent(new ConsulClient(), properties, new MockEnvironment()).address())
+        assertThat(ConsulAccess.agent(properties, null, new MockEnvironment()).address())
                 .isEqualTo("https://consul.internal:8501/consul");
     }
 }

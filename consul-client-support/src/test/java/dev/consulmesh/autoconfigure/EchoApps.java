@@ -1,6 +1,6 @@
 package dev.consulmesh.autoconfigure;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.transport.server.MessagePattern;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;

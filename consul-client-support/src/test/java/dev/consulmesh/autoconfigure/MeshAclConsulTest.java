@@ -3,8 +3,8 @@ package dev.consulmesh.autoconfigure;
 import dev.consulmesh.autoconfigure.EchoApps.Caller;
 import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.NoHealthyNodeException;
 import dev.consulmesh.balancing.NodeReply;
@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -92,7 +92,7 @@ class MeshAclConsulTest {
 
     private static boolean passing(String instanceId) throws Exception {
         for (JsonNode entry : JSON.readTree(consul.http().get("/v1/health/service/" + SERVICE + "?passing"))) {
-            if (entry.at("/Service/ID").asText().equals(instanceId)) {
+            if (entry.at("/Service/ID").asString().equals(instanceId)) {
                 return true;
             }
         }

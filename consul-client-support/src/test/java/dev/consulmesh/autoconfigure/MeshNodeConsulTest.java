@@ -3,8 +3,8 @@ package dev.consulmesh.autoconfigure;
 import dev.consulmesh.autoconfigure.EchoApps.Caller;
 import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.NodeReply;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
@@ -72,7 +72,7 @@ class MeshNodeConsulTest {
     private static boolean passing(String service, String instanceId) throws Exception {
         JsonNode entries = json(consul.http().get("/v1/health/service/" + service + "?passing"));
         for (JsonNode entry : entries) {
-            if (entry.at("/Service/ID").asText().equals(instanceId)) {
+            if (entry.at("/Service/ID").asString().equals(instanceId)) {
                 return true;
             }
         }
@@ -88,11 +88,11 @@ class MeshNodeConsulTest {
 
             JsonNode registered = json(consul.http().get("/v1/agent/services")).get(id);
             assertThat(registered).as("registered as %s", id).isNotNull();
-            assertThat(registered.get("Service").asText()).isEqualTo("echo-service");
-            assertThat(registered.get("Address").asText()).isEqualTo("127.0.0.1");
+            assertThat(registered.get("Service").asString()).isEqualTo("echo-service");
+            assertThat(registered.get("Address").asString()).isEqualTo("127.0.0.1");
             assertThat(registered.get("Port").asInt()).isEqualTo(port);
             JsonNode check = json(consul.http().get("/v1/agent/checks")).get("service:" + id);
-            assertThat(check.get("Type").asText()).isEqualTo("tcp");
+            assertThat(check.get("Type").asString()).isEqualTo("tcp");
 
             await().atMost(Duration.ofSeconds(15)).until(() -> passing("echo-service", id));
             // The caller serves no handlers and no HTTP, so it registers nothing.
@@ -121,7 +121,7 @@ class MeshNodeConsulTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> watcher.current().nodes().isEmpty());
             JsonNode check = json(consul.http().get("/v1/agent/checks")).get("service:" + id);
-            assertThat(check.get("Status").asText()).isEqualTo("critical");
+            assertThat(check.get("Status").asString()).isEqualTo("critical");
         }
     }
 }

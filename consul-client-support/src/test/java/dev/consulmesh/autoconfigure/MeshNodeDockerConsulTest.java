@@ -1,6 +1,6 @@
 package dev.consulmesh.autoconfigure;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.NodeReply;
 import dev.consulmesh.testsupport.DockerConsul;

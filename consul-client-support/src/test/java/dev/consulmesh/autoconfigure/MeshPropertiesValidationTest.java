@@ -1,10 +1,11 @@
 package dev.consulmesh.autoconfigure;
 
-import com.ecwid.consul.v1.ConsulClient;
+import org.springframework.cloud.consul.ConsulClient;
+import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.consul.ConsulProperties;
 
@@ -16,7 +17,7 @@ class MeshPropertiesValidationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class,
                     MeshTransportAutoConfiguration.class, MeshConsulAutoConfiguration.class))
-            .withBean(ConsulClient.class, () -> new ConsulClient("127.0.0.1", FreePorts.next()))
+            .withBean(ConsulClient.class, () -> ConsulAgent.at("127.0.0.1", FreePorts.next()).client())
             .withBean(ConsulProperties.class, ConsulProperties::new)
             .withPropertyValues("spring.application.name=test");
 

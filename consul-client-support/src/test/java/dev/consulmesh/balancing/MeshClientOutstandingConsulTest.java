@@ -1,6 +1,6 @@
 package dev.consulmesh.balancing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
@@ -105,7 +105,7 @@ class MeshClientOutstandingConsulTest {
     @Test
     void answeredAndFailedCallsEndOnce() {
         for (int i = 0; i < 20; i++) {
-            assertThat(mesh.send("svc", "read", null).block(Duration.ofSeconds(10)).value().asText()).isEqualTo("news");
+            assertThat(mesh.send("svc", "read", null).block(Duration.ofSeconds(10)).value().asString()).isEqualTo("news");
             assertThatThrownBy(() -> mesh.send("svc", "fail", null).block(Duration.ofSeconds(10)))
                     .hasMessageContaining("the handler failed");
         }

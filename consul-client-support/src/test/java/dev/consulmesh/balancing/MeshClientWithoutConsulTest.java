@@ -1,6 +1,6 @@
 package dev.consulmesh.balancing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;

@@ -1,6 +1,6 @@
 package dev.consulmesh.balancing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.metrics.MeshMetrics;

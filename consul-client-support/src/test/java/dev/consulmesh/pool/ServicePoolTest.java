@@ -1,6 +1,6 @@
 package dev.consulmesh.pool;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.NodeClients;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;
@@ -123,7 +123,7 @@ class ServicePoolTest {
         pool.failed(slow, timeout);
         assertThat(slow.state()).as("an answer in between starts the count again").isEqualTo(NodeState.HEALTHY);
 
-        pool.failed(slow, new RemoteErrorException("127.0.0.1:1", MAPPER.getNodeFactory().textNode("bad input"), false));
+        pool.failed(slow, new RemoteErrorException("127.0.0.1:1", MAPPER.getNodeFactory().stringNode("bad input"), false));
         pool.failed(slow, timeout);
         pool.failed(slow, timeout);
         assertThat(slow.state()).as("an error answer is an answer too").isEqualTo(NodeState.HEALTHY);

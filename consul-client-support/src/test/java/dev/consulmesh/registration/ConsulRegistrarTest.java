@@ -1,6 +1,6 @@
 package dev.consulmesh.registration;
 
-import com.ecwid.consul.v1.agent.model.NewService;
+import org.springframework.cloud.consul.model.http.agent.NewService;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.consulmesh.testsupport;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -168,16 +168,16 @@ public final class LocalConsulAgent implements TestConsul {
         managementToken();
         String policyName = name.replaceAll("[^A-Za-z0-9_-]+", "-") + "-" + POLICIES.incrementAndGet();
         ObjectNode policy = JSON.createObjectNode().put("Name", policyName).put("Rules", rules);
-        String policyId = json(http.put("/v1/acl/policy", policy.toString())).get("ID").asText();
+        String policyId = json(http.put("/v1/acl/policy", policy.toString())).get("ID").asString();
         ObjectNode token = JSON.createObjectNode().put("Description", name);
         token.putArray("Policies").addObject().put("ID", policyId);
-        return json(http.put("/v1/acl/token", token.toString())).get("SecretID").asText();
+        return json(http.put("/v1/acl/token", token.toString())).get("SecretID").asString();
     }
 
     private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
-        } catch (IOException e) {
+        } catch (tools.jackson.core.JacksonException e) {
             throw new IllegalStateException("Consul answered with something that is not JSON: " + text, e);
         }
     }
@@ -193,7 +193,7 @@ public final class LocalConsulAgent implements TestConsul {
                 String leader = anonymous.get("/v1/status/leader");
                 if (leader.length() > 2) {
                     if (acls && managementToken == null) {
-                        managementToken = json(anonymous.put("/v1/acl/bootstrap", null)).get("SecretID").asText();
+                        managementToken = json(anonymous.put("/v1/acl/bootstrap", null)).get("SecretID").asString();
                         http = anonymous.withToken(managementToken);
                     }
                     http.get("/v1/agent/self");

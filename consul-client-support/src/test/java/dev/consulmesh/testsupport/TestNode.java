@@ -1,6 +1,6 @@
 package dev.consulmesh.testsupport;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.transport.server.AnnotatedHandlers;
 import dev.consulmesh.transport.server.HandlerRegistry;
 import dev.consulmesh.transport.server.TcpServer;

@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.testsupport.ProjectPaths;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LocalConsulAgent;

@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LocalConsulAgent;
@@ -110,14 +110,14 @@ class MeshEndToEndIT {
     private static List<String> passingIds(TestConsul consul, String service) throws Exception {
         List<String> ids = new ArrayList<>();
         JSON.readTree(consul.http().get("/v1/health/service/" + service + "?passing"))
-                .forEach(entry -> ids.add(entry.at("/Service/ID").asText()));
+                .forEach(entry -> ids.add(entry.at("/Service/ID").asString()));
         return ids;
     }
 
     private static List<String> catalogIds(TestConsul consul, String service) throws Exception {
         List<String> ids = new ArrayList<>();
         for (JsonNode entry : JSON.readTree(consul.http().get("/v1/catalog/service/" + service))) {
-            ids.add(entry.get("ServiceID").asText());
+            ids.add(entry.get("ServiceID").asString());
         }
         return ids;
     }

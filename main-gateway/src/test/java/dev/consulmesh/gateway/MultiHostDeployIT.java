@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.gateway.GatewayLoad.Call;
 import dev.consulmesh.testsupport.ConsulBinary;
 import dev.consulmesh.testsupport.ProjectPaths;
@@ -206,8 +206,8 @@ class MultiHostDeployIT {
         Map<String, String> addressByNode = new HashMap<>();
         Map<String, String> idByNode = new HashMap<>();
         for (JsonNode entry : JSON.readTree(hosts.get("consul-2", "http://127.0.0.1:8500/v1/catalog/service/push-service"))) {
-            addressByNode.put(entry.get("Node").asText(), entry.get("ServiceAddress").asText());
-            idByNode.put(entry.get("Node").asText(), entry.get("ServiceID").asText());
+            addressByNode.put(entry.get("Node").asString(), entry.get("ServiceAddress").asString());
+            idByNode.put(entry.get("Node").asString(), entry.get("ServiceID").asString());
             assertThat(entry.get("ServicePort").asInt()).isEqualTo(PUSH_TCP_PORT);
         }
         assertThat(addressByNode).containsOnly(
@@ -216,10 +216,10 @@ class MultiHostDeployIT {
                 Map.entry("app-1", nodeId(hosts, "app-1")), Map.entry("app-2", nodeId(hosts, "app-2")));
         JsonNode gateway = JSON.readTree(hosts.get("consul-3", "http://127.0.0.1:8500/v1/catalog/service/main-gateway"));
         assertThat(gateway).hasSize(1);
-        assertThat(gateway.get(0).get("Node").asText()).isEqualTo("gateway-1");
-        assertThat(gateway.get(0).get("ServiceAddress").asText()).isEqualTo(hosts.address("gateway-1"));
+        assertThat(gateway.get(0).get("Node").asString()).isEqualTo("gateway-1");
+        assertThat(gateway.get(0).get("ServiceAddress").asString()).isEqualTo(hosts.address("gateway-1"));
         note("registered (catalog of a Consul server): app-1 -> %s, app-2 -> %s, gateway-1 -> %s",
-                idByNode.get("app-1"), idByNode.get("app-2"), gateway.get(0).get("ServiceID").asText());
+                idByNode.get("app-1"), idByNode.get("app-2"), gateway.get(0).get("ServiceID").asString());
     }
 
     private void theGatewayServesFromBothNodes(NamespacedHosts hosts, String gateway) throws Exception {
@@ -329,7 +329,7 @@ class MultiHostDeployIT {
 
     private static String leader(NamespacedHosts hosts, String server) {
         try {
-            return JSON.readTree(hosts.get(server, "http://127.0.0.1:8500/v1/status/leader")).asText();
+            return JSON.readTree(hosts.get(server, "http://127.0.0.1:8500/v1/status/leader")).asString();
         } catch (RuntimeException | IOException noAnswer) {
             return "";
         }
@@ -339,7 +339,7 @@ class MultiHostDeployIT {
         try {
             List<String> ids = new ArrayList<>();
             JSON.readTree(hosts.get(host, "http://127.0.0.1:8500/v1/health/service/push-service?passing"))
-                    .forEach(entry -> ids.add(entry.at("/Service/ID").asText()));
+                    .forEach(entry -> ids.add(entry.at("/Service/ID").asString()));
             return ids;
         } catch (IOException e) {
             throw new IllegalStateException(e);

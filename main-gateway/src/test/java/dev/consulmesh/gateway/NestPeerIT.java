@@ -1,9 +1,9 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.gateway.news.NewsController;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
@@ -146,8 +146,8 @@ class NestPeerIT {
         // Bad data and an unknown pattern: what the Nest client gets must not tell the Java node from Nest.
         for (JsonNode exchange : report.get("invalidData")) {
             JsonNode error = exchange.at("/node/error");
-            assertThat(error.isObject() && error.size() == 2 && "error".equals(error.path("status").asText())
-                    && error.path("message").isTextual())
+            assertThat(error.isObject() && error.size() == 2 && "error".equals(error.path("status").asString())
+                    && error.path("message").isString())
                     .as("an RpcException's {status, message} for data %s, got %s", exchange.get("data"), exchange.get("node"))
                     .isTrue();
             assertThat(exchange.get("node")).as("what the Nest client got for data %s", exchange.get("data"))
@@ -170,7 +170,7 @@ class NestPeerIT {
         assertThat(concurrent.get("distinctExpectedPages").asInt()).as("requests that expect different pages")
                 .isGreaterThan(CONCURRENT_SENDS / 4);
         assertThat(concurrent.get("sameConnection").asBoolean()).as("all sends on the first connection").isTrue();
-        assertThat(report.get("nodeConnectionStatuses")).containsExactly(JsonNodeFactory.instance.textNode("connected"));
+        assertThat(report.get("nodeConnectionStatuses")).containsExactly(JsonNodeFactory.instance.stringNode("connected"));
     }
 
     @Test
@@ -186,11 +186,11 @@ class NestPeerIT {
         String nestId = nestNode.awaitLogLine(REGISTERED, Duration.ofSeconds(30)).group(1);
         assertThat(nestId).isEqualTo("push-service-127.0.0.1-" + nestPort);
         JsonNode registered = JSON.readTree(consul.http().get("/v1/agent/service/" + nestId));
-        assertThat(registered.get("Service").asText()).isEqualTo("push-service");
-        assertThat(registered.get("Address").asText()).isEqualTo("127.0.0.1");
+        assertThat(registered.get("Service").asString()).isEqualTo("push-service");
+        assertThat(registered.get("Address").asString()).isEqualTo("127.0.0.1");
         assertThat(registered.get("Port").asInt()).isEqualTo(nestPort);
         JsonNode check = JSON.readTree(consul.http().get("/v1/agent/checks")).get("service:" + nestId);
-        assertThat(check.get("Type").asText()).as("check of %s: %s", nestId, check).isEqualTo("tcp");
+        assertThat(check.get("Type").asString()).as("check of %s: %s", nestId, check).isEqualTo("tcp");
 
         JavaProcess gateway = started.add(JavaProcess.start("gateway", jar("main-gateway"), List.of(
                 "--spring.cloud.consul.host=" + consul.host(),
@@ -208,7 +208,7 @@ class NestPeerIT {
             assertThat(passingIds("push-service")).containsExactlyInAnyOrderElementsOf(nodeIds);
             assertThat(passingIds("main-gateway")).hasSize(1);
             assertThat(meshNodes(managementPort)).as("push-service nodes in the gateway's rotation")
-                    .containsOnlyKeys(nodeIds).allSatisfy((id, node) -> assertThat(node.get("state").asText()).isEqualTo("healthy"));
+                    .containsOnlyKeys(nodeIds).allSatisfy((id, node) -> assertThat(node.get("state").asString()).isEqualTo("healthy"));
         });
 
         Map<String, Integer> perNode = new TreeMap<>();
@@ -256,14 +256,14 @@ class NestPeerIT {
             List<JsonNode> all = new ArrayList<>();
             ObjectNode query = JSON.createObjectNode().put("latestTime", Long.MAX_VALUE / 2).put("limit", 100);
             while (true) {
-                JsonNode page = client.send(JsonNodeFactory.instance.textNode("fetchLatestNews"), query)
+                JsonNode page = client.send(JsonNodeFactory.instance.stringNode("fetchLatestNews"), query)
                         .blockLast(Duration.ofSeconds(10));
                 if (page == null || page.isEmpty()) {
                     break;
                 }
                 page.forEach(all::add);
                 JsonNode last = page.get(page.size() - 1);
-                query.put("latestTime", last.get("publishedAt").asLong()).put("beforeId", last.get("id").asText());
+                query.put("latestTime", last.get("publishedAt").asLong()).put("beforeId", last.get("id").asString());
             }
             assertThat(all).as("items served by %s", node.instanceId()).hasSizeGreaterThan(20);
             return all;
@@ -288,7 +288,7 @@ class NestPeerIT {
     private String lastFeedRefresh(JavaNode node) throws Exception {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
                 + "/actuator/health")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        String lastRefresh = JSON.readTree(health.body()).at("/components/newsFeed/details/lastRefresh").asText();
+        String lastRefresh = JSON.readTree(health.body()).at("/components/newsFeed/details/lastRefresh").asString();
         assertThat(lastRefresh).as("newsFeed.lastRefresh in %s", health.body()).isNotEmpty();
         return lastRefresh;
     }
@@ -299,7 +299,7 @@ class NestPeerIT {
                 + "/actuator/mesh")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         Map<String, JsonNode> nodes = new TreeMap<>();
         JSON.readTree(response.body()).at("/services/push-service/nodes")
-                .forEach(node -> nodes.put(node.get("instanceId").asText(), node));
+                .forEach(node -> nodes.put(node.get("instanceId").asString(), node));
         return nodes;
     }
 
@@ -311,7 +311,7 @@ class NestPeerIT {
     private static List<String> passingIds(String service) throws Exception {
         List<String> ids = new ArrayList<>();
         JSON.readTree(consul.http().get("/v1/health/service/" + service + "?passing"))
-                .forEach(entry -> ids.add(entry.at("/Service/ID").asText()));
+                .forEach(entry -> ids.add(entry.at("/Service/ID").asString()));
         return ids;
     }
 

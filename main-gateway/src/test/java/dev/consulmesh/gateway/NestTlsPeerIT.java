@@ -1,9 +1,9 @@
 package dev.consulmesh.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LoggedProcess;
@@ -52,7 +52,7 @@ class NestTlsPeerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PacketCodec CODEC = new PacketCodec(JSON);
     private static final Path NEST_PEER = ProjectPaths.root().resolve("main-gateway/src/test/nest-peer");
-    private static final JsonNode FETCH_LATEST_NEWS = JsonNodeFactory.instance.textNode("fetchLatestNews");
+    private static final JsonNode FETCH_LATEST_NEWS = JsonNodeFactory.instance.stringNode("fetchLatestNews");
     private static final Pattern JAVA_NODE_READY = Pattern.compile(
             "TCP server listening on \\S+ with \\d+ handler\\(s\\).*; TLS with client certificates required");
     private static final Pattern NEST_READY = Pattern.compile(
@@ -158,8 +158,8 @@ class NestTlsPeerIT {
             JsonNode outcome = report.get(caller);
             String got = outcome.has("values")
                     ? outcome.get("values").size() + " answer(s), " + outcome.at("/values/0").size() + " items"
-                    : "error '" + outcome.at("/error/message").asText() + "'";
-            String emitted = outcome.has("emitError") ? "failed: " + outcome.at("/emitError/message").asText() : "written";
+                    : "error '" + outcome.at("/error/message").asString() + "'";
+            String emitted = outcome.has("emitError") ? "failed: " + outcome.at("/emitError/message").asString() : "written";
             System.out.printf("Nest ClientProxy (%s) -> push-tls 127.0.0.1:%d emit(probe) %s; send('fetchLatestNews'): %s"
                     + " in %d ms; socket errors: %s%n", caller, javaNodePort, emitted, got, outcome.get("elapsedMs").asLong(),
                     outcome.get("socketErrors"));
@@ -171,7 +171,7 @@ class NestTlsPeerIT {
         for (String refused : List.of("withoutCertificate", "otherAuthority")) {
             JsonNode outcome = report.get(refused);
             assertThat(outcome.has("values")).as("%s got an answer: %s", refused, outcome).isFalse();
-            assertThat(outcome.at("/error/message").asText()).as("the error the %s caller got: %s", refused, outcome)
+            assertThat(outcome.at("/error/message").asString()).as("the error the %s caller got: %s", refused, outcome)
                     .isEqualTo("Connection closed");
             assertThat(outcome.get("socketErrors")).as("what the %s caller's socket reported (the TLS refusal)", refused)
                     .isNotEmpty();

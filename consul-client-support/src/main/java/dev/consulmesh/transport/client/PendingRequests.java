@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.ConnectionFailures;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.JsonFrame;
@@ -69,7 +69,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, JsonFrame frame) {
         ResponsePacket response = codec.readResponse(frame);
-        String id = response.id().asText();
+        String id = response.id().asString();
         Pending request = pending.get(id);
         if (request == null) {
             log.debug("answer from {} for unknown or finished request {}", node, id);

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The node answered with an error: what its handler threw ({@code err}), or the "no matching message
@@ -40,10 +40,10 @@ public class RemoteErrorException extends TransportException {
         if (err == null) {
             return "unknown error";
         }
-        if (err.isTextual()) {
-            return err.textValue();
+        if (err.isString()) {
+            return err.stringValue();
         }
         JsonNode message = err.get("message");
-        return message != null && message.isTextual() ? message.textValue() : err.toString();
+        return message != null && message.isString() ? message.stringValue() : err.toString();
     }
 }

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.EventPacket;
 import dev.consulmesh.transport.wire.FrameDecoder;
@@ -279,7 +279,7 @@ public final class TcpClient implements AutoCloseable {
                     timedOut.error(new RequestTimeoutException(node, pattern, timeout));
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS));
-            JsonFrame frame = codec.writeFrame(new RequestPacket(pattern, data, codec.nodes().textNode(requestId)));
+            JsonFrame frame = codec.writeFrame(new RequestPacket(pattern, data, codec.nodes().stringNode(requestId)));
             channel.writeAndFlush(frame).addListener(written -> {
                 if (!written.isSuccess()) {
                     FluxSink<JsonNode> failed = pending.remove(requestId);

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.Channel;

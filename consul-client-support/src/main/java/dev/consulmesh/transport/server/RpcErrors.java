@@ -1,8 +1,8 @@
 package dev.consulmesh.transport.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Turns what a handler threw into the {@code err} value Nest would send for it. */
 final class RpcErrors {

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 import java.util.Objects;
 

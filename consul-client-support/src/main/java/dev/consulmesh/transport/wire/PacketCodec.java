@@ -1,18 +1,18 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.util.RawValue;
+import tools.jackson.core.JsonEncoding;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NullNode;
+import tools.jackson.core.util.ByteArrayBuilder;
+import tools.jackson.databind.util.RawValue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ public final class PacketCodec {
         try {
             // UTF-8 bytes first: Jackson's fastest way; the string of ASCII bytes is then a plain copy.
             return nodes().rawValueNode(new RawValue(new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8)));
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
     }
@@ -91,7 +91,7 @@ public final class PacketCodec {
         JsonNode status = tree.get("status");
         JsonNode disposed = tree.get("isDisposed");
         return new ResponsePacket(id, tree.get("response"), tree.get("err"),
-                disposed != null && disposed.asBoolean(), status == null ? null : status.asText());
+                disposed != null && disposed.asBoolean(), status == null ? null : status.asString());
     }
 
     /** The packet's JSON text (for logs and tests; the transport writes {@link #writeFrame}). */
@@ -105,12 +105,12 @@ public final class PacketCodec {
         try (JsonGenerator json = writer.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
             if (packet instanceof RequestPacket request) {
-                json.writeObjectField("pattern", request.pattern());
-                json.writeObjectField("data", request.data());
-                json.writeObjectField("id", request.id());
+                json.writePOJOProperty("pattern", request.pattern());
+                json.writePOJOProperty("data", request.data());
+                json.writePOJOProperty("id", request.id());
             } else if (packet instanceof EventPacket event) {
-                json.writeObjectField("pattern", event.pattern());
-                json.writeObjectField("data", event.data());
+                json.writePOJOProperty("pattern", event.pattern());
+                json.writePOJOProperty("data", event.data());
             } else {
                 writeResponse(json, (ResponsePacket) packet);
             }
@@ -123,22 +123,22 @@ public final class PacketCodec {
 
     private static void writeResponse(JsonGenerator json, ResponsePacket response) throws IOException {
         if (response.status() != null) {
-            json.writeObjectField("id", response.id());
-            json.writeStringField("status", response.status());
+            json.writePOJOProperty("id", response.id());
+            json.writeStringProperty("status", response.status());
             if (response.err() != null) {
-                json.writeObjectField("err", response.err());
+                json.writePOJOProperty("err", response.err());
             }
             return;
         }
         if (response.err() != null) {
-            json.writeObjectField("err", response.err());
+            json.writePOJOProperty("err", response.err());
         } else if (response.response() != null) {
-            json.writeObjectField("response", response.response());
+            json.writePOJOProperty("response", response.response());
         }
         if (response.disposed()) {
-            json.writeBooleanField("isDisposed", true);
+            json.writeBooleanProperty("isDisposed", true);
         }
-        json.writeObjectField("id", response.id());
+        json.writePOJOProperty("id", response.id());
     }
 
     private JsonNode parse(JsonFrame json) {
@@ -148,7 +148,7 @@ public final class PacketCodec {
                 throw new MalformedFrameException("frame holds no JSON value: '" + abbreviate(json) + "'");
             }
             return tree.isNull() ? mapper.createObjectNode() : tree;
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new MalformedFrameException("frame is not valid JSON (" + e.getOriginalMessage() + "): "
                     + abbreviate(json), e);
         } catch (IOException e) {
@@ -164,7 +164,7 @@ public final class PacketCodec {
     private JsonNode readTree(JsonFrame json) throws IOException {
         try {
             return reader.readTree(json.utf8());
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             String text = json.text();
             if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), json.utf8())) {
                 throw e;

@@ -1,10 +1,10 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 import java.math.BigDecimal;
 import java.text.Collator;
@@ -48,7 +48,7 @@ public final class PatternRoute {
 
     /** The route of a pattern as a server receives it; empty when it can match no handler. */
     public Optional<String> ofIncoming(JsonNode pattern) {
-        JsonNode parsed = pattern.isTextual() ? parseIfJson(pattern.textValue()).orElse(pattern) : pattern;
+        JsonNode parsed = pattern.isString() ? parseIfJson(pattern.stringValue()).orElse(pattern) : pattern;
         return Optional.ofNullable(route(parsed, 0));
     }
 
@@ -58,7 +58,7 @@ public final class PatternRoute {
      */
     public String ofDeclared(String declared) {
         return parseIfJson(declared)
-                .filter(JsonNode::isContainerNode)
+                .filter(JsonNode::isContainer)
                 .map(node -> route(node, 0))
                 .orElse(declared);
     }
@@ -75,7 +75,7 @@ public final class PatternRoute {
         }
         try {
             return Optional.ofNullable(reader.readTree(text)).filter(node -> !node.isMissingNode());
-        } catch (JsonProcessingException notJson) {
+        } catch (JacksonException notJson) {
             return Optional.empty();
         }
     }
@@ -93,13 +93,13 @@ public final class PatternRoute {
 
     /** Returns null for values Nest leaves as non-strings (booleans, null) at the top level. */
     private String route(JsonNode node, int depth) {
-        if (node.isTextual()) {
-            return node.textValue();
+        if (node.isString()) {
+            return node.stringValue();
         }
         if (node.isNumber()) {
             return numberText(node);
         }
-        if (!node.isContainerNode()) {
+        if (!node.isContainer()) {
             return null;
         }
         if (depth > MAX_DEPTH) {
@@ -111,7 +111,7 @@ public final class PatternRoute {
                 keys.add(Integer.toString(i));
             }
         } else {
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
                 keys.add(names.next());
             }
         }
@@ -126,8 +126,8 @@ public final class PatternRoute {
             }
             JsonNode value = node.isArray() ? node.get(Integer.parseInt(key)) : node.get(key);
             text.append('"').append(escape(key)).append("\":");
-            if (value.isTextual()) {
-                text.append('"').append(escape(value.textValue())).append('"');
+            if (value.isString()) {
+                text.append('"').append(escape(value.stringValue())).append('"');
             } else {
                 String nested = route(value, depth + 1);
                 text.append(nested != null ? nested : value.toString());

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 import java.util.Objects;
 
@@ -32,8 +32,8 @@ public record ResponsePacket(JsonNode id, JsonNode response, JsonNode err, boole
         return new ResponsePacket(id, null, Objects.requireNonNull(err, "err"), true, null);
     }
 
-    public static ResponsePacket noHandler(JsonNode id, com.fasterxml.jackson.databind.node.JsonNodeFactory nodes) {
-        return new ResponsePacket(id, null, nodes.textNode(NO_MESSAGE_HANDLER), false, "error");
+    public static ResponsePacket noHandler(JsonNode id, tools.jackson.databind.node.JsonNodeFactory nodes) {
+        return new ResponsePacket(id, null, nodes.stringNode(NO_MESSAGE_HANDLER), false, "error");
     }
 
     public boolean isError() {

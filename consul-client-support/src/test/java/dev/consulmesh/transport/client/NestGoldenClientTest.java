@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.transport.wire.NestGolden;
 import dev.consulmesh.transport.wire.NestGolden.Case;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -129,6 +129,6 @@ class NestGoldenClientTest {
     }
 
     private static String idOf(String frame) {
-        return NestGolden.parse(json(frame)).get("id").textValue();
+        return NestGolden.parse(json(frame)).get("id").stringValue();
     }
 }

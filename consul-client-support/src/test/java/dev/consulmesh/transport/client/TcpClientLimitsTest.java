@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -41,7 +41,7 @@ class TcpClientLimitsTest {
         try (RawPeer peer = new RawPeer((connection, frame) -> "100#{\"response\":".getBytes(StandardCharsets.UTF_8));
              TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, IoThreads.of(group), codec, violations)) {
 
-            Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("p"), NODES.nullNode()).blockLast(WAIT));
+            Throwable thrown = catchThrowable(() -> client.send(NODES.stringNode("p"), NODES.nullNode()).blockLast(WAIT));
 
             assertThat(thrown).isInstanceOf(ConnectionClosedException.class);
             assertThat(violations.count(TransportLimit.FRAME_TIMEOUT)).isEqualTo(1);
@@ -54,7 +54,7 @@ class TcpClientLimitsTest {
         try (RawPeer peer = new RawPeer((connection, frame) -> "1025#".getBytes(StandardCharsets.UTF_8));
              TcpClient client = new TcpClient("127.0.0.1", peer.port(), options, IoThreads.of(group), codec, violations)) {
 
-            Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("p"), NODES.nullNode()).blockLast(WAIT));
+            Throwable thrown = catchThrowable(() -> client.send(NODES.stringNode("p"), NODES.nullNode()).blockLast(WAIT));
 
             assertThat(thrown).isInstanceOf(ConnectionClosedException.class);
             assertThat(violations.count(TransportLimit.MAX_FRAME_LENGTH)).isEqualTo(1);

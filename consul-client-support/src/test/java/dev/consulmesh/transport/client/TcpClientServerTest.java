@@ -1,9 +1,9 @@
 package dev.consulmesh.transport.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.transport.server.AnnotatedHandlers;
 import dev.consulmesh.transport.server.EventPattern;
 import dev.consulmesh.transport.server.HandlerRegistry;
@@ -86,7 +86,7 @@ class TcpClientServerTest {
         int requests = 500;
 
         List<Map.Entry<Integer, JsonNode>> answers = Flux.range(0, requests)
-                .flatMap(i -> client.send(NODES.textNode("echo"), payload(i)).single()
+                .flatMap(i -> client.send(NODES.stringNode("echo"), payload(i)).single()
                         .map(answer -> Map.entry(i, answer))
                         .subscribeOn(Schedulers.parallel()), requests)
                 .collectList()
@@ -101,15 +101,15 @@ class TcpClientServerTest {
     @Test
     void answersALaterRequestWhileAnEarlierOneOnTheSameConnectionIsStillRunning() throws Exception {
         TcpClient client = client(TcpClientOptions.defaults());
-        CompletableFuture<JsonNode> slow = client.send(NODES.textNode("held"), NODES.objectNode()).single().toFuture();
+        CompletableFuture<JsonNode> slow = client.send(NODES.stringNode("held"), NODES.objectNode()).single().toFuture();
         assertThat(handlers.heldStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-        JsonNode fast = client.send(NODES.textNode("echo"), NODES.textNode("fast")).single().block(WAIT);
+        JsonNode fast = client.send(NODES.stringNode("echo"), NODES.stringNode("fast")).single().block(WAIT);
 
-        assertThat(fast.textValue()).isEqualTo("fast");
+        assertThat(fast.stringValue()).isEqualTo("fast");
         assertThat(slow).isNotDone();
         handlers.release.tryEmitEmpty();
-        assertThat(slow.get(10, TimeUnit.SECONDS).textValue()).isEqualTo("released");
+        assertThat(slow.get(10, TimeUnit.SECONDS).stringValue()).isEqualTo("released");
         assertThat(server.openConnections()).isEqualTo(1);
     }
 
@@ -117,14 +117,14 @@ class TcpClientServerTest {
     void failsARequestThatIsNotAnsweredInTimeAndKeepsTheConnection() {
         TcpClient client = client(TcpClientOptions.defaults());
 
-        Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("never"), NODES.objectNode(),
+        Throwable thrown = catchThrowable(() -> client.send(NODES.stringNode("never"), NODES.objectNode(),
                 Duration.ofMillis(300)).blockLast(WAIT));
 
         assertThat(thrown).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("127.0.0.1:" + server.port());
         assertThat(((RequestTimeoutException) thrown).timeout()).isEqualTo(Duration.ofMillis(300));
         assertThat(((RequestTimeoutException) thrown).mayHaveReachedHandler()).isTrue();
         assertThat(client.pending()).isZero();
-        assertThat(client.send(NODES.textNode("echo"), NODES.textNode("still there")).single().block(WAIT).textValue())
+        assertThat(client.send(NODES.stringNode("echo"), NODES.stringNode("still there")).single().block(WAIT).stringValue())
                 .isEqualTo("still there");
         assertThat(server.openConnections()).isEqualTo(1);
     }
@@ -135,7 +135,7 @@ class TcpClientServerTest {
         handlers.neverCalls = new CountDownLatch(5);
         List<CompletableFuture<List<JsonNode>>> pending = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            pending.add(client.send(NODES.textNode("never"), payload(i)).collectList().toFuture());
+            pending.add(client.send(NODES.stringNode("never"), payload(i)).collectList().toFuture());
         }
         assertThat(handlers.neverCalls.await(10, TimeUnit.SECONDS)).as("all five reached the handler").isTrue();
 
@@ -148,7 +148,7 @@ class TcpClientServerTest {
         }
         assertThat(client.pending()).isZero();
 
-        Throwable next = catchThrowable(() -> client.send(NODES.textNode("echo"), NODES.objectNode()).blockLast(WAIT));
+        Throwable next = catchThrowable(() -> client.send(NODES.stringNode("echo"), NODES.objectNode()).blockLast(WAIT));
         assertThat(next).as("the next call tries a new connection, refused now")
                 .isInstanceOf(NodeUnreachableException.class);
     }
@@ -160,11 +160,11 @@ class TcpClientServerTest {
                         json -> (json.length() + "#" + json).getBytes(StandardCharsets.UTF_8)))) {
             TcpClient client = track(new TcpClient("127.0.0.1", peer.port(), TcpClientOptions.defaults(), group, codec));
 
-            Throwable first = catchThrowable(() -> client.send(NODES.textNode("p"), NODES.objectNode()).blockLast(WAIT));
-            JsonNode second = client.send(NODES.textNode("p"), NODES.objectNode()).single().block(WAIT);
+            Throwable first = catchThrowable(() -> client.send(NODES.stringNode("p"), NODES.objectNode()).blockLast(WAIT));
+            JsonNode second = client.send(NODES.stringNode("p"), NODES.objectNode()).single().block(WAIT);
 
             assertThat(first).isInstanceOf(ConnectionClosedException.class);
-            assertThat(second.textValue()).isEqualTo("second");
+            assertThat(second.stringValue()).isEqualTo("second");
             assertThat(peer.connections()).isEqualTo(2);
         }
     }
@@ -177,14 +177,14 @@ class TcpClientServerTest {
         }
         TcpClient client = track(new TcpClient("127.0.0.1", closedPort, TcpClientOptions.defaults(), group, codec));
 
-        Throwable thrown = catchThrowable(() -> client.send(NODES.textNode("echo"), NODES.objectNode()).blockLast(WAIT));
+        Throwable thrown = catchThrowable(() -> client.send(NODES.stringNode("echo"), NODES.objectNode()).blockLast(WAIT));
 
         assertThat(thrown).isInstanceOf(NodeUnreachableException.class)
                 .hasMessageContaining("127.0.0.1:" + closedPort)
                 .hasMessageContaining("connection refused");
         assertThat(((NodeUnreachableException) thrown).mayHaveReachedHandler()).isFalse();
         assertThat(((NodeUnreachableException) thrown).node()).isEqualTo("127.0.0.1:" + closedPort);
-        assertThat(catchThrowable(() -> client.emit(NODES.textNode("taskDone"), NODES.objectNode()).block(WAIT)))
+        assertThat(catchThrowable(() -> client.emit(NODES.stringNode("taskDone"), NODES.objectNode()).block(WAIT)))
                 .isInstanceOf(NodeUnreachableException.class);
     }
 
@@ -192,7 +192,7 @@ class TcpClientServerTest {
     @ValueSource(strings = {"abc#{}", "5#{x:1}", "99999999999#{}", "8#{} {\"a\"}", "0#"})
     void closesOnlyTheConnectionThatSentAMalformedFrame(String malformed) throws Exception {
         TcpClient client = client(TcpClientOptions.defaults());
-        assertThat(client.send(NODES.textNode("echo"), NODES.textNode("before")).single().block(WAIT).textValue())
+        assertThat(client.send(NODES.stringNode("echo"), NODES.stringNode("before")).single().block(WAIT).stringValue())
                 .isEqualTo("before");
 
         try (Socket raw = new Socket("127.0.0.1", server.port())) {
@@ -204,7 +204,7 @@ class TcpClientServerTest {
             assertThat(in.read()).as("the server closes the connection without answering").isEqualTo(-1);
         }
 
-        assertThat(client.send(NODES.textNode("echo"), NODES.textNode("after")).single().block(WAIT).textValue())
+        assertThat(client.send(NODES.stringNode("echo"), NODES.stringNode("after")).single().block(WAIT).stringValue())
                 .isEqualTo("after");
         assertThat(client.isConnected()).isTrue();
     }
@@ -214,12 +214,12 @@ class TcpClientServerTest {
         TcpClient client = client(TcpClientOptions.defaults());
         ObjectNode data = NODES.objectNode().put("trigger", "schedule").put("at", "2024-05-01T10:00:00.000Z");
 
-        client.emit(NODES.textNode("taskDone"), data).block(WAIT);
+        client.emit(NODES.stringNode("taskDone"), data).block(WAIT);
 
         assertThat(handlers.eventArrived.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(handlers.events).containsExactly(data);
-        assertThat(client.send(NODES.textNode("echo"), NODES.textNode("same connection")).single().block(WAIT)
-                .textValue()).isEqualTo("same connection");
+        assertThat(client.send(NODES.stringNode("echo"), NODES.stringNode("same connection")).single().block(WAIT)
+                .stringValue()).isEqualTo("same connection");
         assertThat(server.openConnections()).isEqualTo(1);
     }
 
@@ -227,8 +227,8 @@ class TcpClientServerTest {
     void deliversRemoteErrorsAsValuesTheCallerCanActOn() {
         TcpClient client = client(TcpClientOptions.defaults());
 
-        Throwable rpc = catchThrowable(() -> client.send(NODES.textNode("refuse"), NODES.objectNode()).blockLast(WAIT));
-        Throwable missing = catchThrowable(() -> client.send(NODES.textNode("noSuchPattern"), NODES.objectNode())
+        Throwable rpc = catchThrowable(() -> client.send(NODES.stringNode("refuse"), NODES.objectNode()).blockLast(WAIT));
+        Throwable missing = catchThrowable(() -> client.send(NODES.stringNode("noSuchPattern"), NODES.objectNode())
                 .blockLast(WAIT));
 
         assertThat(rpc).isInstanceOf(RemoteErrorException.class).hasMessageContaining("not today");
@@ -244,7 +244,7 @@ class TcpClientServerTest {
     void streamsEveryValueOfAMultiValueAnswer() {
         TcpClient client = client(TcpClientOptions.defaults());
 
-        List<JsonNode> values = client.send(NODES.textNode("count"), NODES.numberNode(4)).collectList().block(WAIT);
+        List<JsonNode> values = client.send(NODES.stringNode("count"), NODES.numberNode(4)).collectList().block(WAIT);
 
         assertThat(values).extracting(JsonNode::intValue).containsExactly(1, 2, 3, 4);
     }

@@ -1,8 +1,8 @@
 package dev.consulmesh.transport.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.NullNode;
 import dev.consulmesh.transport.wire.NestGolden;
 import dev.consulmesh.transport.wire.NestGolden.Case;
 import dev.consulmesh.transport.wire.PacketCodec;

@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
@@ -228,8 +228,8 @@ class TcpServerLimitsTest {
             String id = "e" + ids++;
             send("{\"pattern\":\"echo\",\"data\":\"" + text + "\",\"id\":\"" + id + "\"}");
             JsonNode answer = JSON.readTree(readFrame());
-            assertThat(answer.get("id").asText()).isEqualTo(id);
-            return answer.get("response").asText();
+            assertThat(answer.get("id").asString()).isEqualTo(id);
+            return answer.get("response").asString();
         }
 
         /** The next frame's JSON; the prefix counts UTF-16 code units, which is what a Reader reads. */
@@ -261,9 +261,9 @@ class TcpServerLimitsTest {
             Set<String> done = new HashSet<>();
             while (done.size() < count) {
                 JsonNode packet = JSON.readTree(readFrame());
-                String id = packet.get("id").asText();
+                String id = packet.get("id").asString();
                 if (packet.has("response")) {
-                    values.put(id, packet.get("response").asText());
+                    values.put(id, packet.get("response").asString());
                 }
                 if (packet.path("isDisposed").asBoolean()) {
                     done.add(id);

@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.tls;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.testsupport.TestCertificates;
 import dev.consulmesh.testsupport.TestCertificates.Pair;
 import dev.consulmesh.transport.client.NodeUnreachableException;
@@ -117,14 +117,14 @@ class TlsTransportTest {
     }
 
     private static JsonNode call(TcpClient client) {
-        return client.send(MAPPER.getNodeFactory().textNode("hello"), MAPPER.getNodeFactory().nullNode())
+        return client.send(MAPPER.getNodeFactory().stringNode("hello"), MAPPER.getNodeFactory().nullNode())
                 .blockLast(Duration.ofSeconds(10));
     }
 
     @Test
     void aClientTrustingTheNodesAuthorityCallsOverTls() {
         TcpServer server = server(node, TlsProperties.ClientAuth.NONE);
-        assertThat(call(client(server, null, true)).asText()).isEqualTo("hi");
+        assertThat(call(client(server, null, true)).asString()).isEqualTo("hi");
     }
 
     @Test
@@ -146,7 +146,7 @@ class TlsTransportTest {
                 .isInstanceOf(TransportException.class);
         assertThat(calls.count).as("calls that reached the handler").hasValue(0);
 
-        assertThat(call(client(server, gateway, true)).asText()).isEqualTo("hi");
+        assertThat(call(client(server, gateway, true)).asString()).isEqualTo("hi");
         assertThat(calls.count).hasValue(1);
     }
 
@@ -158,7 +158,7 @@ class TlsTransportTest {
                 .isInstanceOfSatisfying(NodeUnreachableException.class,
                         e -> assertThat(e.reason()).isEqualTo(UnreachableReason.TLS_HANDSHAKE))
                 .hasMessageContaining("TLS handshake failed");
-        assertThat(call(client(server, null, false)).asText()).isEqualTo("hi");
+        assertThat(call(client(server, null, false)).asString()).isEqualTo("hi");
     }
 
     @Test

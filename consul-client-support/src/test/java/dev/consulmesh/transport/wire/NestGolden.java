@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,12 +34,12 @@ public final class NestGolden {
 
         /** The request id the Nest client generated; every answer frame of the case carries it. */
         public String goldenId() {
-            return parse(frames(toServer).get(0)).get("id").textValue();
+            return parse(frames(toServer).get(0)).get("id").stringValue();
         }
 
         /** True when the Nest client completed normally; otherwise it got an error. */
         public boolean completed() {
-            return "completed".equals(expectedOutcome.get("result").textValue());
+            return "completed".equals(expectedOutcome.get("result").stringValue());
         }
 
         /** The values the Nest client received, in order (only when {@link #completed()}). */
@@ -90,11 +90,7 @@ public final class NestGolden {
     }
 
     public static JsonNode parse(String json) {
-        try {
-            return MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return MAPPER.readTree(json);
     }
 
     private static List<Case> load() {
@@ -102,9 +98,9 @@ public final class NestGolden {
         List<Case> cases = new ArrayList<>();
         for (JsonNode entry : manifest) {
             JsonNode files = entry.get("files");
-            cases.add(new Case(entry.get("case").textValue(), entry.get("kind").textValue(), entry.get("pattern"),
-                    entry.get("data"), entry.get("expectedOutcome"), resource(files.get("toServer").textValue()),
-                    files.has("toClient") ? resource(files.get("toClient").textValue()) : null));
+            cases.add(new Case(entry.get("case").stringValue(), entry.get("kind").stringValue(), entry.get("pattern"),
+                    entry.get("data"), entry.get("expectedOutcome"), resource(files.get("toServer").stringValue()),
+                    files.has("toClient") ? resource(files.get("toClient").stringValue()) : null));
         }
         return List.copyOf(cases);
     }

@@ -1,6 +1,6 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.transport.wire.NestGolden.Case;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -37,7 +37,7 @@ class NestGoldenFramesTest {
     @MethodSource("requests")
     void writesARequestExactlyAsTheNestClientDid(Case golden) {
         RequestPacket request = new RequestPacket(golden.pattern(), golden.data(),
-                codec.nodes().textNode(golden.goldenId()));
+                codec.nodes().stringNode(golden.goldenId()));
 
         assertSameBytes(FrameEncoderTest.encode(codec.write(request)), golden.toServer());
     }
@@ -103,7 +103,7 @@ class NestGoldenFramesTest {
 
         if (golden.isRequest()) {
             assertThat(packet).isEqualTo(new RequestPacket(golden.pattern(), golden.data(),
-                    codec.nodes().textNode(golden.goldenId())));
+                    codec.nodes().stringNode(golden.goldenId())));
         } else {
             assertThat(packet).isEqualTo(new EventPacket(golden.pattern(), golden.data()));
         }
@@ -122,7 +122,7 @@ class NestGoldenFramesTest {
         ResponsePacket noHandler = codec.readResponse(
                 NestGolden.frames(NestGolden.named("noSuchPattern").toClient()).get(0));
         assertThat(noHandler.status()).isEqualTo("error");
-        assertThat(noHandler.err().textValue()).isEqualTo(ResponsePacket.NO_MESSAGE_HANDLER);
+        assertThat(noHandler.err().stringValue()).isEqualTo(ResponsePacket.NO_MESSAGE_HANDLER);
     }
 
     private static void assertSameBytes(byte[] actual, byte[] expected) {

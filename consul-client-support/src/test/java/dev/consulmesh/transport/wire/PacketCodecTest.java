@@ -1,10 +1,10 @@
 package dev.consulmesh.transport.wire;
 
 import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.NullNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,8 +22,8 @@ class PacketCodecTest {
 
     @Test
     void writesARequestAsPatternDataId() {
-        String json = codec.write(new RequestPacket(NODES.textNode("fetchLatestNews"),
-                json("{\"latestTime\":\"2024-05-01T10:00:00.000Z\"}"), NODES.textNode("0123456789abcdef01234")));
+        String json = codec.write(new RequestPacket(NODES.stringNode("fetchLatestNews"),
+                json("{\"latestTime\":\"2024-05-01T10:00:00.000Z\"}"), NODES.stringNode("0123456789abcdef01234")));
 
         assertThat(json).isEqualTo(
                 "{\"pattern\":\"fetchLatestNews\",\"data\":{\"latestTime\":\"2024-05-01T10:00:00.000Z\"},"
@@ -33,59 +33,59 @@ class PacketCodecTest {
     @Test
     void writesAnObjectPatternInTheKeyOrderItWasGiven() {
         String json = codec.write(new RequestPacket(json("{\"cmd\":\"sum\",\"b\":{\"z\":1,\"a\":\"x\"}}"),
-                json("[1,2]"), NODES.textNode("i")));
+                json("[1,2]"), NODES.stringNode("i")));
 
         assertThat(json).isEqualTo("{\"pattern\":{\"cmd\":\"sum\",\"b\":{\"z\":1,\"a\":\"x\"}},\"data\":[1,2],\"id\":\"i\"}");
     }
 
     @Test
     void writesAnEventAsPatternDataWithoutId() {
-        String json = codec.write(new EventPacket(NODES.textNode("fetchNewsTask"), json("{\"trigger\":\"schedule\"}")));
+        String json = codec.write(new EventPacket(NODES.stringNode("fetchNewsTask"), json("{\"trigger\":\"schedule\"}")));
 
         assertThat(json).isEqualTo("{\"pattern\":\"fetchNewsTask\",\"data\":{\"trigger\":\"schedule\"}}");
     }
 
     @Test
     void writesNonAsciiTextRawAndEscapesQuotesAndBackslashes() {
-        String json = codec.write(new EventPacket(NODES.textNode("unicode"), NODES.textNode("é😀 \"q\" \\ end")));
+        String json = codec.write(new EventPacket(NODES.stringNode("unicode"), NODES.stringNode("é😀 \"q\" \\ end")));
 
         assertThat(json).isEqualTo("{\"pattern\":\"unicode\",\"data\":\"é😀 \\\"q\\\" \\\\ end\"}");
     }
 
     @Test
     void writesAResponseValueWithoutIsDisposedWhenMoreFollow() {
-        assertThat(codec.write(ResponsePacket.value(NODES.textNode("i"), NODES.numberNode(1), false)))
+        assertThat(codec.write(ResponsePacket.value(NODES.stringNode("i"), NODES.numberNode(1), false)))
                 .isEqualTo("{\"response\":1,\"id\":\"i\"}");
     }
 
     @Test
     void writesTheLastResponseValueAsResponseIsDisposedId() {
-        assertThat(codec.write(ResponsePacket.value(NODES.textNode("i"), json("{\"b\":1,\"a\":2}"), true)))
+        assertThat(codec.write(ResponsePacket.value(NODES.stringNode("i"), json("{\"b\":1,\"a\":2}"), true)))
                 .isEqualTo("{\"response\":{\"b\":1,\"a\":2},\"isDisposed\":true,\"id\":\"i\"}");
     }
 
     @Test
     void writesANullResponseAsResponseNull() {
-        assertThat(codec.write(ResponsePacket.value(NODES.textNode("i"), NullNode.getInstance(), true)))
+        assertThat(codec.write(ResponsePacket.value(NODES.stringNode("i"), NullNode.getInstance(), true)))
                 .isEqualTo("{\"response\":null,\"isDisposed\":true,\"id\":\"i\"}");
     }
 
     @Test
     void writesACompletionWithoutAValueAsIsDisposedId() {
-        assertThat(codec.write(ResponsePacket.completion(NODES.textNode("i"))))
+        assertThat(codec.write(ResponsePacket.completion(NODES.stringNode("i"))))
                 .isEqualTo("{\"isDisposed\":true,\"id\":\"i\"}");
     }
 
     @Test
     void writesAnErrorAsErrIsDisposedId() {
-        assertThat(codec.write(ResponsePacket.error(NODES.textNode("i"),
+        assertThat(codec.write(ResponsePacket.error(NODES.stringNode("i"),
                 json("{\"status\":\"error\",\"message\":\"bad latestTime\"}"))))
                 .isEqualTo("{\"err\":{\"status\":\"error\",\"message\":\"bad latestTime\"},\"isDisposed\":true,\"id\":\"i\"}");
     }
 
     @Test
     void writesTheNoHandlerReplyAsIdStatusErrWithoutIsDisposed() {
-        assertThat(codec.write(ResponsePacket.noHandler(NODES.textNode("i"), NODES)))
+        assertThat(codec.write(ResponsePacket.noHandler(NODES.stringNode("i"), NODES)))
                 .isEqualTo("{\"id\":\"i\",\"status\":\"error\","
                         + "\"err\":\"There is no matching message handler defined in the remote service.\"}");
     }
@@ -94,20 +94,20 @@ class PacketCodecTest {
     void readsAPacketWithAnIdAsARequest() {
         Packet packet = codec.readInbound("{\"pattern\":\"p\",\"data\":{\"x\":1},\"id\":\"abc\"}");
 
-        assertThat(packet).isEqualTo(new RequestPacket(NODES.textNode("p"), json("{\"x\":1}"), NODES.textNode("abc")));
+        assertThat(packet).isEqualTo(new RequestPacket(NODES.stringNode("p"), json("{\"x\":1}"), NODES.stringNode("abc")));
     }
 
     @Test
     void readsAPacketWithoutAnIdAsAnEvent() {
         Packet packet = codec.readInbound("{\"pattern\":\"p\",\"data\":[1]}");
 
-        assertThat(packet).isEqualTo(new EventPacket(NODES.textNode("p"), json("[1]")));
+        assertThat(packet).isEqualTo(new EventPacket(NODES.stringNode("p"), json("[1]")));
     }
 
     @Test
     void readsAMissingPatternOrDataAsJsonNull() {
         assertThat(codec.readInbound("{\"id\":\"i\"}"))
-                .isEqualTo(new RequestPacket(NullNode.getInstance(), NullNode.getInstance(), NODES.textNode("i")));
+                .isEqualTo(new RequestPacket(NullNode.getInstance(), NullNode.getInstance(), NODES.stringNode("i")));
     }
 
     @Test
@@ -139,7 +139,7 @@ class PacketCodecTest {
     void readsAResponseValue() {
         ResponsePacket response = codec.readResponse("{\"response\":[1,2],\"isDisposed\":true,\"id\":\"i\"}");
 
-        assertThat(response).isEqualTo(new ResponsePacket(NODES.textNode("i"), json("[1,2]"), null, true, null));
+        assertThat(response).isEqualTo(new ResponsePacket(NODES.stringNode("i"), json("[1,2]"), null, true, null));
         assertThat(response.isError()).isFalse();
     }
 
@@ -168,7 +168,7 @@ class PacketCodecTest {
         assertThat(response.isError()).isTrue();
         assertThat(response.status()).isEqualTo("error");
         assertThat(response.disposed()).isFalse();
-        assertThat(response.err().textValue()).isEqualTo(ResponsePacket.NO_MESSAGE_HANDLER);
+        assertThat(response.err().stringValue()).isEqualTo(ResponsePacket.NO_MESSAGE_HANDLER);
     }
 
     @Test
@@ -220,6 +220,6 @@ class PacketCodecTest {
         byte[] utf8 = "{\"pattern\":\"p\",\"data\":\"a?b\",\"id\":\"i\"}".getBytes(StandardCharsets.UTF_8);
         utf8[24] = (byte) 0xFF; // the "?": a byte no UTF-8 text holds
         RequestPacket request = (RequestPacket) codec.readInbound(new JsonFrame(utf8));
-        assertThat(request.data().asText()).isEqualTo("a\uFFFDb");
+        assertThat(request.data().asString()).isEqualTo("a\uFFFDb");
     }
 }

@@ -1,9 +1,9 @@
 package dev.consulmesh.transport.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,9 +24,9 @@ class PatternRouteTest {
 
     @Test
     void routesAStringAsItself() {
-        assertThat(routes.ofIncoming(NODES.textNode("fetchLatestNews"))).contains("fetchLatestNews");
+        assertThat(routes.ofIncoming(NODES.stringNode("fetchLatestNews"))).contains("fetchLatestNews");
         assertThat(routes.ofDeclared("fetchLatestNews")).isEqualTo("fetchLatestNews");
-        assertThat(routes.of(NODES.textNode("fetchLatestNews"))).isEqualTo("fetchLatestNews");
+        assertThat(routes.of(NODES.stringNode("fetchLatestNews"))).isEqualTo("fetchLatestNews");
     }
 
     @Test
@@ -51,14 +51,14 @@ class PatternRouteTest {
             "fetch | fetch",
     })
     void parsesAnIncomingStringPatternAsJsonWhenItCan(String incoming, String route) {
-        assertThat(routes.ofIncoming(NODES.textNode(incoming))).contains(route);
+        assertThat(routes.ofIncoming(NODES.stringNode(incoming))).contains(route);
     }
 
     /** {@code JSON.parse} fails on text after the value, so Nest routes such a string as itself. */
     @ParameterizedTest
     @ValueSource(strings = {"1 second", "true story", "null pointer", "{\"a\":1} tail", "2024 report"})
     void routesAStringWithTextAfterAJsonValueAsItself(String pattern) {
-        assertThat(routes.ofIncoming(NODES.textNode(pattern))).contains(pattern);
+        assertThat(routes.ofIncoming(NODES.stringNode(pattern))).contains(pattern);
         assertThat(routes.ofDeclared(pattern)).isEqualTo(pattern);
     }
 
@@ -78,7 +78,7 @@ class PatternRouteTest {
         assertThat(routes.ofIncoming(json("{\"b\":{\"a\":\"x\",\"z\":1},\"cmd\":\"sum\"}"))).contains(declared);
         assertThat(routes.ofIncoming(json("{\"cmd\":\"sum\",\"b\":{\"a\":\"x\",\"z\":1}}"))).contains(declared);
         // An object pattern sent as a string (as some clients do) routes the same too.
-        assertThat(routes.ofIncoming(NODES.textNode("{\"cmd\":\"sum\",\"b\":{\"z\":1,\"a\":\"x\"}}"))).contains(declared);
+        assertThat(routes.ofIncoming(NODES.stringNode("{\"cmd\":\"sum\",\"b\":{\"z\":1,\"a\":\"x\"}}"))).contains(declared);
     }
 
     @Test
@@ -133,7 +133,7 @@ class PatternRouteTest {
     @ValueSource(strings = {"true", "false", "null"})
     void matchesNothingForABooleanOrNullPattern(String pattern) {
         assertThat(routes.ofIncoming(json(pattern))).isEmpty();
-        assertThat(routes.ofIncoming(NODES.textNode(pattern))).as("the string %s parses to it", pattern).isEmpty();
+        assertThat(routes.ofIncoming(NODES.stringNode(pattern))).as("the string %s parses to it", pattern).isEmpty();
     }
 
     @Test

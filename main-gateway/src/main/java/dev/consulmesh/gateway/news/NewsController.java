@@ -1,9 +1,9 @@
 package dev.consulmesh.gateway.news;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.NodeReply;
 import dev.consulmesh.transport.client.RemoteErrorException;
@@ -60,7 +60,7 @@ public class NewsController {
     private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
         JsonNode items = reply.value();
         if (items == null || !items.isArray()) {
-            throw new RemoteErrorException(reply.node().address(), mapper.getNodeFactory().textNode(
+            throw new RemoteErrorException(reply.node().address(), mapper.getNodeFactory().stringNode(
                     "expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType())), false);
         }
         ArrayNode pageItems = mapper.createArrayNode();
@@ -72,7 +72,7 @@ public class NewsController {
         boolean more = items.size() > page.limit() || (asked == page.limit() && items.size() == page.limit());
         if (more && !pageItems.isEmpty()) {
             JsonNode last = pageItems.get(pageItems.size() - 1);
-            body.putObject("next").put("latestTime", last.path("publishedAt").asLong()).put("beforeId", last.path("id").asText());
+            body.putObject("next").put("latestTime", last.path("publishedAt").asLong()).put("beforeId", last.path("id").asString());
         }
         return body;
     }

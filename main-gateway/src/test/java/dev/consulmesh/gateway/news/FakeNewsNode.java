@@ -1,6 +1,6 @@
 package dev.consulmesh.gateway.news;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.server.RpcException;
 import reactor.core.publisher.Mono;

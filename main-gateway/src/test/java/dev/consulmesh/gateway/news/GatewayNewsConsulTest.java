@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway.news;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.gateway.GatewayApplication;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.Socket;
@@ -155,9 +155,9 @@ class GatewayNewsConsulTest {
                 assertThat(node).isIn(nodeA.instanceId(), nodeB.instanceId()));
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("items")).hasSize(3);
-        assertThat(body.at("/items/2/id").asText()).isEqualTo("item3");
+        assertThat(body.at("/items/2/id").asString()).isEqualTo("item3");
         assertThat(body.at("/next/latestTime").asLong()).isEqualTo(1_700_000_000_000L - 3000);
-        assertThat(body.at("/next/beforeId").asText()).isEqualTo("item3");
+        assertThat(body.at("/next/beforeId").asString()).isEqualTo("item3");
     }
 
     @Test
@@ -185,7 +185,7 @@ class GatewayNewsConsulTest {
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             JsonNode body = JSON.readTree(response.body());
             assertThat(body.get("status").asInt()).isEqualTo(400);
-            assertThat(body.get("message").asText()).containsAnyOf("latestTime", "limit");
+            assertThat(body.get("message").asString()).containsAnyOf("latestTime", "limit");
             assertThat(response.body()).doesNotContain("at dev.", "Exception");
         }
     }
@@ -220,7 +220,7 @@ class GatewayNewsConsulTest {
         assertThat(response.header("content-type")).startsWith("application/json");
         JsonNode body = JSON.readTree(response.body());
         assertThat(body.get("status").asInt()).isEqualTo(400);
-        assertThat(body.get("message").asText()).isNotBlank();
+        assertThat(body.get("message").asString()).isNotBlank();
         assertThat(response.body()).doesNotContain("Exception", "\tat ", "at dev.", "at org.", "at java.");
     }
 
@@ -232,7 +232,7 @@ class GatewayNewsConsulTest {
 
             assertThat(response.status()).as(query.substring(0, 20)).isEqualTo(400);
             JsonNode body = JSON.readTree(response.body());
-            assertThat(body.get("message").asText()).hasSizeLessThan(300);
+            assertThat(body.get("message").asString()).hasSizeLessThan(300);
             assertThat(response.body()).doesNotContain("Exception", "at dev.", "at org.");
         }
     }
@@ -269,14 +269,14 @@ class GatewayNewsConsulTest {
     void aNodeThatDoesNotAnswerInTimeGets504() throws Exception {
         HttpResponse<String> response = get("?latestTime=" + FakeNewsNode.NEVER_ANSWER);
         assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(JSON.readTree(response.body()).get("message").asText()).contains("no answer from 127.0.0.1:");
+        assertThat(JSON.readTree(response.body()).get("message").asString()).contains("no answer from 127.0.0.1:");
     }
 
     @Test
     void aNodeThatAnswersWithAnErrorGets502NamingIt() throws Exception {
         HttpResponse<String> response = get("?latestTime=" + FakeNewsNode.FAIL);
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(JSON.readTree(response.body()).get("message").asText()).contains("latestTime must be");
+        assertThat(JSON.readTree(response.body()).get("message").asString()).contains("latestTime must be");
     }
 
     @Test
@@ -284,10 +284,10 @@ class GatewayNewsConsulTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> passing("main-gateway") == 1);
         JsonNode entry = JSON.readTree(consul.http().get("/v1/health/service/main-gateway")).get(0);
         assertThat(entry.at("/Service/Port").asInt()).isEqualTo(port);
-        assertThat(entry.at("/Service/ID").asText()).isEqualTo("main-gateway-127.0.0.1-" + port);
+        assertThat(entry.at("/Service/ID").asString()).isEqualTo("main-gateway-127.0.0.1-" + port);
         boolean httpCheck = false;
         for (JsonNode check : entry.get("Checks")) {
-            httpCheck |= check.get("Type").asText().equals("http");
+            httpCheck |= check.get("Type").asString().equals("http");
         }
         assertThat(httpCheck).isTrue();
     }

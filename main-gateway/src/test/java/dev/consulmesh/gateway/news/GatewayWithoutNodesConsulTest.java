@@ -1,12 +1,12 @@
 package dev.consulmesh.gateway.news;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.gateway.GatewayApplication;
 import dev.consulmesh.testsupport.TestConsul;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.URI;
@@ -34,8 +34,8 @@ class GatewayWithoutNodesConsulTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(503);
             JsonNode body = new ObjectMapper().readTree(response.body());
-            assertThat(body.get("service").asText()).isEqualTo("push-service");
-            assertThat(body.get("message").asText()).contains("no healthy instance of service 'push-service'");
+            assertThat(body.get("service").asString()).isEqualTo("push-service");
+            assertThat(body.get("message").asString()).contains("no healthy instance of service 'push-service'");
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.consulmesh.gateway.resilience;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +29,7 @@ final class Actuator {
 
     /** The status of {@code /actuator/health} (UP, DOWN, ...), also when it answers 503. */
     String healthStatus() {
-        return json(fetch("/health")).path("status").asText("(no status)");
+        return json(fetch("/health")).path("status").asString("(no status)");
     }
 
     /**
@@ -39,7 +39,7 @@ final class Actuator {
     double gauge(String gauge, String... tags) {
         HttpResponse<String> response = fetch(metricPath(gauge, tags));
         for (JsonNode measurement : json(requireOk(response)).path("measurements")) {
-            if ("VALUE".equals(measurement.path("statistic").asText())) {
+            if ("VALUE".equals(measurement.path("statistic").asString())) {
                 return measurement.path("value").asDouble();
             }
         }
@@ -58,7 +58,7 @@ final class Actuator {
             return 0;
         }
         for (JsonNode measurement : json(requireOk(response)).path("measurements")) {
-            if ("COUNT".equals(measurement.path("statistic").asText())) {
+            if ("COUNT".equals(measurement.path("statistic").asString())) {
                 return measurement.path("value").asDouble();
             }
         }
@@ -118,7 +118,7 @@ final class Actuator {
     private JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
-        } catch (JsonProcessingException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException(owner + ": GET " + response.uri() + " answered " + response.statusCode()
                     + " with no JSON: " + response.body(), e);
         }

@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway.resilience;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LocalConsulAgent;
@@ -179,7 +179,7 @@ final class MeshCluster implements AutoCloseable {
     Set<String> passingNodeIds() throws IOException {
         Set<String> ids = new TreeSet<>();
         for (JsonNode entry : JSON.readTree(consul.http().get("/v1/health/service/" + PushNode.SERVICE + "?passing"))) {
-            ids.add(entry.at("/Service/ID").asText());
+            ids.add(entry.at("/Service/ID").asString());
         }
         return ids;
     }

@@ -1,9 +1,9 @@
 package dev.consulmesh.gateway.resilience;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 import java.util.List;
 import java.util.Optional;
@@ -32,8 +32,8 @@ record MeshReport(String service, int usable, boolean panic, String consul, List
         try {
             List<Node> nodes = List.of(JSON.treeToValue(report.path("nodes"), Node[].class));
             return new MeshReport(service, report.path("usable").asInt(), report.path("panic").asBoolean(),
-                    report.path("consul").isNull() ? null : report.path("consul").asText(null), nodes);
-        } catch (JsonProcessingException e) {
+                    report.path("consul").isNull() ? null : report.path("consul").asString(null), nodes);
+        } catch (JacksonException e) {
             throw new IllegalStateException("/actuator/mesh lists the nodes of '" + service + "' in an unexpected shape: "
                     + report, e);
         }

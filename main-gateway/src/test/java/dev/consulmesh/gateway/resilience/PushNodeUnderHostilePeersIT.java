@@ -1,8 +1,8 @@
 package dev.consulmesh.gateway.resilience;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.ProjectPaths;
@@ -243,7 +243,7 @@ class PushNodeUnderHostilePeersIT {
         try (TcpClient client = new TcpClient("127.0.0.1", port, TcpClientOptions.defaults(), group,
                 new PacketCodec(new ObjectMapper()))) {
             for (int i = 0; i < calls; i++) {
-                last = client.send(NODES.textNode("fetchLatestNews"), NODES.objectNode().put("limit", 20))
+                last = client.send(NODES.stringNode("fetchLatestNews"), NODES.objectNode().put("limit", 20))
                         .blockLast(Duration.ofSeconds(30));
             }
         }

@@ -1,8 +1,8 @@
 package dev.consulmesh.push.news;
 
 import java.util.Objects;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Reports the news feed: UP while there is news to serve, DOWN only if no feed has ever loaded.

@@ -1,6 +1,6 @@
 package dev.consulmesh.push.news;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A request for one page of news, newest first, strictly older than a cursor.
@@ -68,7 +68,7 @@ public record NewsQuery(long latestTime, String beforeId, int limit) {
         if (data == null || data.isNull() || data.isMissingNode()) {
             return new NewsQuery(now, null, DEFAULT_LIMIT);
         }
-        if (data.isNumber() || data.isTextual()) {
+        if (data.isNumber() || data.isString()) {
             return new NewsQuery(latestTimeOf(data, now), null, DEFAULT_LIMIT);
         }
         if (!data.isObject()) {
@@ -95,11 +95,11 @@ public record NewsQuery(long latestTime, String beforeId, int limit) {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isTextual()) {
+        if (!node.isString()) {
             throw new InvalidNewsQueryException(
                     "beforeId must be a string (the id of the last item already received), got " + echo(node));
         }
-        return node.textValue();
+        return node.stringValue();
     }
 
     private static int limitOf(JsonNode node) {
@@ -119,9 +119,9 @@ public record NewsQuery(long latestTime, String beforeId, int limit) {
         long value;
         if (node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToLong()) {
             value = node.longValue();
-        } else if (node.isTextual() && isDigits(node.textValue())) {
+        } else if (node.isString() && isDigits(node.stringValue())) {
             try {
-                value = Long.parseLong(node.textValue());
+                value = Long.parseLong(node.stringValue());
             } catch (NumberFormatException tooLarge) {
                 return null;
             }
@@ -146,7 +146,7 @@ public record NewsQuery(long latestTime, String beforeId, int limit) {
     /** The offending value as JSON, shortened so that a huge payload does not end up in a log line. */
     private static String echo(JsonNode node) {
         String json = node.toString();
-        if (node.isContainerNode()) {
+        if (node.isContainer()) {
             json = (node.isArray() ? "an array " : "an object ") + json;
         }
         return json.length() <= MAX_ECHOED_CHARS ? json : json.substring(0, MAX_ECHOED_CHARS) + "...";

@@ -1,6 +1,6 @@
 package dev.consulmesh.push.tcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tools.jackson.databind.JsonNode;
 import dev.consulmesh.push.news.InvalidNewsQueryException;
 import dev.consulmesh.push.news.NewsFeed;
 import dev.consulmesh.push.news.NewsFeedRefresher;

@@ -2,8 +2,8 @@ package dev.consulmesh.push.news;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class NewsItemTest {
         JsonNode json = new ObjectMapper().valueToTree(item);
 
         List<String> names = new ArrayList<>();
-        json.fieldNames().forEachRemaining(names::add);
+        names.addAll(json.propertyNames());
         assertThat(names).containsExactlyInAnyOrder("id", "title", "summary", "url", "source", "publishedAt");
         assertThat(json.get("publishedAt").isIntegralNumber()).isTrue();
         assertThat(json.get("publishedAt").longValue()).isEqualTo(1_700_000_000_000L);

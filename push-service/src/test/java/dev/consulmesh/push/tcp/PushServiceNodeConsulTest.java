@@ -1,8 +1,8 @@
 package dev.consulmesh.push.tcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 import dev.consulmesh.push.PushServiceApplication;
 import dev.consulmesh.push.news.NewsFeed;
 import dev.consulmesh.testsupport.TestConsul;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.net.URI;
@@ -81,7 +81,7 @@ class PushServiceNodeConsulTest {
     }
 
     private static JsonNode fetch(JsonNode data) {
-        return client.send(NODES.textNode("fetchLatestNews"), data).blockLast(Duration.ofSeconds(10));
+        return client.send(NODES.stringNode("fetchLatestNews"), data).blockLast(Duration.ofSeconds(10));
     }
 
     @Test
@@ -90,7 +90,7 @@ class PushServiceNodeConsulTest {
         String id = "push-service-127.0.0.1-" + port;
         JsonNode service = JSON.readTree(consul.http().get("/v1/agent/services")).get(id);
         assertThat(service).isNotNull();
-        assertThat(service.get("Service").asText()).isEqualTo("push-service");
+        assertThat(service.get("Service").asString()).isEqualTo("push-service");
         assertThat(service.get("Port").asInt()).isEqualTo(port);
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 JSON.readTree(consul.http().get("/v1/health/service/push-service?passing")).size() == 1);
@@ -103,7 +103,7 @@ class PushServiceNodeConsulTest {
         assertThat(items).hasSize(20);
         long previous = Long.MAX_VALUE;
         for (JsonNode item : items) {
-            assertThat(item.fieldNames()).toIterable()
+            assertThat(item.propertyNames())
                     .containsExactly("id", "title", "summary", "url", "source", "publishedAt");
             assertThat(item.get("publishedAt").asLong()).isLessThanOrEqualTo(previous);
             previous = item.get("publishedAt").asLong();
@@ -125,10 +125,10 @@ class PushServiceNodeConsulTest {
             if (page.isEmpty()) {
                 break;
             }
-            page.forEach(item -> seen.add(item.get("id").asText()));
+            page.forEach(item -> seen.add(item.get("id").asString()));
             JsonNode last = page.get(page.size() - 1);
             latestTime = last.get("publishedAt").asLong();
-            beforeId = last.get("id").asText();
+            beforeId = last.get("id").asString();
         }
         Set<String> distinct = new HashSet<>(seen);
         assertThat(distinct).hasSize(seen.size());
@@ -141,8 +141,8 @@ class PushServiceNodeConsulTest {
                 .isInstanceOf(RemoteErrorException.class)
                 .satisfies(e -> {
                     JsonNode err = ((RemoteErrorException) e).err();
-                    assertThat(err.get("status").asText()).isEqualTo("error");
-                    assertThat(err.get("message").asText()).contains("latestTime");
+                    assertThat(err.get("status").asString()).isEqualTo("error");
+                    assertThat(err.get("message").asString()).contains("latestTime");
                 });
         assertThatThrownBy(() -> fetch(JSON.createObjectNode().put("limit", 1000)))
                 .isInstanceOf(RemoteErrorException.class)
@@ -151,7 +151,7 @@ class PushServiceNodeConsulTest {
 
     @Test
     void anUnknownPatternGetsNestsNoHandlerReply() {
-        assertThatThrownBy(() -> client.send(NODES.textNode("fetchOldNews"), NODES.nullNode()).blockLast(Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> client.send(NODES.stringNode("fetchOldNews"), NODES.nullNode()).blockLast(Duration.ofSeconds(10)))
                 .isInstanceOfSatisfying(RemoteErrorException.class, e -> assertThat(e.isNoHandler()).isTrue());
     }
 
@@ -159,7 +159,7 @@ class PushServiceNodeConsulTest {
     void theFetchNewsTaskEventRefreshesTheFeed() {
         NewsFeed feed = node.getBean(NewsFeed.class);
         Instant before = feed.status().lastRefresh();
-        client.emit(NODES.textNode("fetchNewsTask"), JSON.createObjectNode()).block(Duration.ofSeconds(5));
+        client.emit(NODES.stringNode("fetchNewsTask"), JSON.createObjectNode()).block(Duration.ofSeconds(5));
         await().atMost(Duration.ofSeconds(10)).until(() -> feed.status().lastRefresh().isAfter(before));
     }
 
@@ -170,7 +170,7 @@ class PushServiceNodeConsulTest {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode health = JSON.readTree(response.body());
-        assertThat(health.at("/components/tcpServer/status").asText()).isEqualTo("UP");
-        assertThat(health.at("/components/newsFeed/status").asText()).isEqualTo("UP");
+        assertThat(health.at("/components/tcpServer/status").asString()).isEqualTo("UP");
+        assertThat(health.at("/components/newsFeed/status").asString()).isEqualTo("UP");
     }
 }

@@ -1,6 +1,6 @@
 package dev.consulmesh.bench.balancing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.balancing.NodeClients;

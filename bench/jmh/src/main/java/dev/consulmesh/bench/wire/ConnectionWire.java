@@ -1,6 +1,6 @@
 package dev.consulmesh.bench.wire;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.FrameDecoder;
 import dev.consulmesh.transport.wire.FrameEncoder;

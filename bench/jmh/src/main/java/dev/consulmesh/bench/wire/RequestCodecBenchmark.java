@@ -1,6 +1,6 @@
 package dev.consulmesh.bench.wire;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
 import dev.consulmesh.transport.wire.Packet;
 import dev.consulmesh.transport.wire.RequestPacket;
 import io.netty.buffer.ByteBuf;
@@ -41,9 +41,9 @@ public class RequestCodecBenchmark {
         wire = new ConnectionWire();
         JsonNodeFactory nodes = wire.codec.nodes();
         // The data the gateway sends for a first page of 20: one item more tells whether a next page exists.
-        request = new RequestPacket(nodes.textNode("fetchLatestNews"),
+        request = new RequestPacket(nodes.stringNode("fetchLatestNews"),
                 nodes.objectNode().put("latestTime", 1_795_466_075_138L).put("limit", 21),
-                nodes.textNode("5f0c6e2a9d41b7e83c0a1"));
+                nodes.stringNode("5f0c6e2a9d41b7e83c0a1"));
         frame = wire.bytesOf(request);
     }
 

@@ -42,7 +42,7 @@ public class ResponseCodecBenchmark {
     @Setup
     public void setUp() {
         wire = new ConnectionWire();
-        response = ResponsePacket.value(wire.codec.nodes().textNode("5f0c6e2a9d41b7e83c0a1"),
+        response = ResponsePacket.value(wire.codec.nodes().stringNode("5f0c6e2a9d41b7e83c0a1"),
                 SampleNews.items(wire.codec.nodes(), items), true);
         frame = wire.bytesOf(response);
     }

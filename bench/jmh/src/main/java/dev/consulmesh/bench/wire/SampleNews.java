@@ -1,7 +1,7 @@
 package dev.consulmesh.bench.wire;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
