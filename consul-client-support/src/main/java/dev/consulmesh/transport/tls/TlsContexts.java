@@ -48,7 +48,9 @@ public final class TlsContexts {
      */
     public static SslContext forClient(TlsProperties tls, String prefix) {
         try {
-            SslContextBuilder builder = SslContextBuilder.forClient();
+            // No endpoint identification here (Netty 4.2 turns it on by default): the client sets it on each
+            // connection's engine, checking the node's certificate against the address it connects to.
+            SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(null);
             if (hasText(tls.getTrustedCertificates())) {
                 builder.trustManager(existing(tls.getTrustedCertificates(), prefix + ".trusted-certificates"));
             }
