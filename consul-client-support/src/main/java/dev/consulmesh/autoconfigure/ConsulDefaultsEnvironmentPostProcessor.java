@@ -11,8 +11,9 @@ import java.util.Map;
  * Defaults for Spring Cloud Consul when the mesh is on the classpath, with the lowest precedence so any
  * setting of the application wins: the mesh registers this process itself (with a TCP check for a
  * node) and discovers with its own blocking queries, so Spring Cloud Consul's auto-registration, its
- * catalog polling, Spring Cloud's DiscoveryClient and Consul health indicator (which query Consul on
- * every health check) are off.
+ * catalog polling and its Consul health indicator (which queries Consul on every health check) are off.
+ * Spring Cloud's {@code DiscoveryClient} stays on for the application's own use (Spring Cloud
+ * LoadBalancer, {@code @LoadBalanced} clients), listing only instances whose checks pass.
  */
 public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -25,9 +26,13 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
                 // without this, Spring Cloud still builds a registration (and its check) for a separate management port
                 "spring.cloud.service-registry.auto-registration.enabled", "false",
                 "spring.cloud.consul.discovery.catalog-services-watch.enabled", "false",
-                "spring.cloud.discovery.enabled", "false",
+                // the application's own DiscoveryClient lists what the mesh routes to: passing instances
+                "spring.cloud.consul.discovery.query-passing", "true",
                 // Spring Cloud's "consul" health goes DOWN with the agent although calls go on with the last
                 // known set; the mesh's own "mesh" and "consulRegistration" health say what Consul's state means.
-                "management.health.consul.enabled", "false")));
+                "management.health.consul.enabled", "false",
+                // /actuator/health/liveness and /readiness on every service; Consul's HTTP check asks readiness,
+                // which says whether this instance can serve its callers, not whether the services it calls can
+                "management.endpoint.health.probes.enabled", "true")));
     }
 }

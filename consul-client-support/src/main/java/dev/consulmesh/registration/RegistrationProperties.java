@@ -42,7 +42,7 @@ public class RegistrationProperties {
 
     /** Path of the HTTP health check of an HTTP-only service. */
     @NotNull
-    private String healthCheckPath = "/actuator/health";
+    private String healthCheckPath = "/actuator/health/readiness";
 
     /** How often Consul runs the health check. */
     @NotNull

@@ -90,7 +90,7 @@ final class Actuator {
         JsonNode links = json(requireOk(fetch(""))).path("_links");
         if (!links.has(endpoint)) {
             throw new IllegalStateException(owner + " does not expose the '" + endpoint + "' actuator endpoint (it lists "
-                    + String.join(", ", (Iterable<String>) links::fieldNames) + "): check management.endpoints.web.exposure.include");
+                    + String.join(", ", links.propertyNames()) + "): check management.endpoints.web.exposure.include");
         }
     }
 

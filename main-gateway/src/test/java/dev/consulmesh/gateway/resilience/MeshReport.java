@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record MeshReport(String service, int usable, boolean panic, String consul, List<Node> nodes) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     record Node(String instanceId, String address, String state, long outstanding, long successes, long failures,
                 String diagnosis) {
