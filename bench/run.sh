@@ -24,7 +24,7 @@
 # RATE (constant rate in req/s; default a quarter of the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
 # JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 22 loopback ports; default 23000).
-# Needs java, mvn (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
+# Needs java, ./mvnw (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
 # vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
 # /usr/bin/python3 (Debian's python3-matplotlib).
 set -euo pipefail
@@ -116,8 +116,8 @@ wait_http() { # url, seconds
 
 # --- builds
 if [ ! -f push-service/target/push-service.jar ] || [ ! -f main-gateway/target/main-gateway.jar ]; then
-  say "building the jars (mvn -B -q -DskipTests package)"
-  mvn -B -q -DskipTests package
+  say "building the jars (./mvnw -B -q -DskipTests package)"
+  "$ROOT/mvnw" -B -q -DskipTests package
 fi
 for dir in main-gateway/src/test/nest-peer bench/nest; do
   [ -d "$dir/node_modules" ] || { say "npm ci in $dir"; (cd "$dir" && npm ci --no-audit --no-fund >/dev/null); }

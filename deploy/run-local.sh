@@ -100,9 +100,8 @@ start_all() {
 
   if [ ! -f push-service/target/push-service.jar ] || [ ! -f main-gateway/target/main-gateway.jar ] \
      || [ -n "$(find pom.xml */pom.xml */src/main -newer main-gateway/target/main-gateway.jar -print -quit 2>/dev/null)" ]; then
-    command -v mvn >/dev/null || fail "mvn is not installed (Maven 3.8+ builds the jars)"
-    say "building the jars (mvn -DskipTests package)"
-    mvn -B -q -DskipTests package
+    say "building the jars (./mvnw -DskipTests package)"
+    ./mvnw -B -q -DskipTests package
   fi
 
   mkdir -p "$LOG_DIR"

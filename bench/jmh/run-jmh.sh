@@ -15,7 +15,7 @@
 #                                        -f, -wi, -w, -i, -r given here replace the mode's
 #
 # The forked JVMs get JAVA_OPTS (default -Xmx256m, as every JVM of bench/run.sh). The module is built
-# (mvn package of bench/jmh and what it depends on) when its classes are missing or older than the
+# (./mvnw package of bench/jmh and what it depends on) when its classes are missing or older than the
 # sources of the mesh library or of the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,8 +40,8 @@ say() { echo "jmh: $*"; }
 BUILT=$MODULE/target/classes/META-INF/BenchmarkList
 if [ ! -f "$BUILT" ] || [ ! -f "$MODULE/target/jmh.classpath" ] \
    || [ -n "$(find consul-client-support/src/main "$MODULE/src" "$MODULE/pom.xml" -newer "$BUILT" -print -quit)" ]; then
-  say "building $MODULE (mvn -B -q -DskipTests -pl $MODULE -am package)"
-  mvn -B -q -DskipTests -pl "$MODULE" -am package
+  say "building $MODULE (./mvnw -B -q -DskipTests -pl $MODULE -am package)"
+  ./mvnw -B -q -DskipTests -pl "$MODULE" -am package
   touch "$BUILT" # the classes now stand for the sources as they are, even when nothing needed compiling
 fi
 

@@ -27,7 +27,7 @@ public final class JavaProcess extends LoggedProcess {
     /** Starts {@code java -Xmx256m <jvmOptions> -jar <jar> <args>}, e.g. with {@code -Dio.netty.leakDetection.level=paranoid}. */
     public static JavaProcess start(String name, Path jar, List<String> jvmOptions, List<String> args) {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build it first (mvn -DskipTests package)");
+            throw new IllegalStateException(jar + " does not exist: build it first (./mvnw -DskipTests package)");
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
