@@ -9,6 +9,7 @@ import dev.consulmesh.balancing.NodeReply;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -45,8 +46,10 @@ public class NewsController {
     }
 
     @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<ObjectNode>> fetchLatestNews(@RequestParam MultiValueMap<String, String> query) {
-        NewsPageRequest page = NewsPageRequest.from(query, clock.millis(), properties.getDefaultLimit());
+    public Mono<ResponseEntity<ObjectNode>> fetchLatestNews(@RequestParam MultiValueMap<String, String> query,
+                                                            ServerHttpRequest request) {
+        NewsPageRequest page = NewsPageRequest.from(request.getURI().getRawQuery(), query, clock.millis(),
+                properties.getDefaultLimit());
         // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
         int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
         ObjectNode data = mapper.createObjectNode().put("latestTime", page.latestTime()).put("limit", asked);

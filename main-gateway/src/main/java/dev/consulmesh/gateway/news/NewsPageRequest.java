@@ -19,8 +19,26 @@ public record NewsPageRequest(long latestTime, String beforeId, int limit) {
     private static final Pattern DIGITS = Pattern.compile("\\d{1,16}");
     private static final Set<String> PARAMETERS = Set.of("latestTime", "beforeId", "limit");
 
-    /** Reads and checks the query parameters; every problem names the parameter. */
+    /** Reads and checks parsed query parameters; every problem names the parameter. */
     public static NewsPageRequest from(MultiValueMap<String, String> query, long now, int defaultLimit) {
+        return from(null, query, now, defaultLimit);
+    }
+
+    /**
+     * Reads and checks the query parameters; every problem names the parameter.
+     *
+     * @param rawQuery the query as it came, which still shows what parsing drops: a parameter without a
+     *                 name ({@code ?=5}) or an empty one ({@code ?&&limit=5})
+     */
+    public static NewsPageRequest from(String rawQuery, MultiValueMap<String, String> query, long now, int defaultLimit) {
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String parameter : rawQuery.split("&", -1)) {
+                if (parameter.isEmpty() || parameter.startsWith("=")) {
+                    throw new BadRequestException("a query parameter has no name ('" + abbreviate(parameter)
+                            + "' in '" + abbreviate(rawQuery) + "'): fetchLatestNews takes latestTime, beforeId and limit");
+                }
+            }
+        }
         for (String name : query.keySet()) {
             if (!PARAMETERS.contains(name)) {
                 throw new BadRequestException("unknown parameter '" + abbreviate(name)

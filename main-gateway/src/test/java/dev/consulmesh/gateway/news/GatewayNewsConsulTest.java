@@ -212,6 +212,11 @@ class GatewayNewsConsulTest {
             "limit=-0",
             "latestTime=+1",
             "%FF=1",                                   // a name that is not UTF-8
+            "=",                                       // a parameter without a name
+            "=5",
+            "&&&",                                     // empty parameters
+            "limit=5&",
+            "&limit=5",
     })
     void aBadMalformedOrUnknownParameterGets400AsJsonWithoutAStackTrace(String query) throws Exception {
         RawHttpResponse response = rawGet("/fetchLatestNews?" + query);

@@ -1,6 +1,8 @@
 package dev.consulmesh.gateway.news;
 
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
@@ -72,5 +74,15 @@ class NewsPageRequestTest {
                 .isInstanceOf(BadRequestException.class).hasMessage("limit needs a value (limit=...)");
         assertThatThrownBy(() -> NewsPageRequest.from(query("limit", ""), 0, 20))
                 .hasMessageStartingWith("limit must be an integer from 1 to 100, got ''");
+    }
+
+    @Test
+    void aParameterWithoutANameIsRejectedFromTheRawQuery() {
+        for (String raw : List.of("=", "=5", "&&&", "limit=5&", "&limit=5", "limit=5&&beforeId=a")) {
+            assertThatThrownBy(() -> NewsPageRequest.from(raw, query(), 0, 20))
+                    .as(raw).isInstanceOf(BadRequestException.class).hasMessageStartingWith("a query parameter has no name");
+        }
+        assertThat(NewsPageRequest.from("limit=5", query("limit", "5"), 0, 20).limit()).isEqualTo(5);
+        assertThat(NewsPageRequest.from("", query(), 0, 20).limit()).isEqualTo(20);
     }
 }
