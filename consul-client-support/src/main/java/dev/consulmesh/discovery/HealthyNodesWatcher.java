@@ -123,6 +123,10 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 checkHiding(response.getBody(), response.getHeaders());
                 publish(response.getBody(), answeredIndex);
                 backoff = properties.getInitialBackoff();
+                if (answeredIndex == 0) {
+                    // without an index (a proxy dropped the header) the next query cannot block: pace it instead
+                    sleep(properties.getInitialBackoff());
+                }
             } catch (RuntimeException e) {
                 if (!running) {
                     return;

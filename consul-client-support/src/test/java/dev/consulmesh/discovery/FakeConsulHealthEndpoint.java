@@ -31,6 +31,8 @@ final class FakeConsulHealthEndpoint implements AutoCloseable {
     enum Answer {
         /** 200 with the current health list. */
         HEALTH_LIST,
+        /** 200 with the current health list but no {@code X-Consul-Index} (a proxy dropped it). */
+        HEALTH_LIST_WITHOUT_INDEX,
         /** 200, {@code application/json}, and a body that is not JSON. */
         GARBAGE,
         /** 500 with Consul's text for a cluster without a leader. */
@@ -149,6 +151,7 @@ final class FakeConsulHealthEndpoint implements AutoCloseable {
     private void write(OutputStream out, Answer given) throws IOException {
         switch (given) {
             case HEALTH_LIST -> out.write(response("200 OK", "application/json", index, healthList, 0));
+            case HEALTH_LIST_WITHOUT_INDEX -> out.write(response("200 OK", "application/json", -1, healthList, 0));
             case GARBAGE -> out.write(response("200 OK", "application/json", index,
                     "<html><body>502 Bad Gateway</body></html>", 0));
             case SERVER_ERROR -> out.write(response("500 Internal Server Error", "text/plain; charset=utf-8", -1,

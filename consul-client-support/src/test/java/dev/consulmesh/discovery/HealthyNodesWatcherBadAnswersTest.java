@@ -71,10 +71,10 @@ class HealthyNodesWatcherBadAnswersTest {
         System.out.println(bad + " reads: " + watcher.consulProblem());
         assertThat(watcher.consulProblem()).contains(problemText(bad)).contains("127.0.0.1:" + consul.port());
 
-        sleep(Duration.ofMillis(1600)); // backoff 100, 200, 400, 400, 400 ms: some five retries
-        long retries = consul.requestsWithin(Duration.ofMillis(1500));
-        System.out.println(bad + ": " + retries + " requests in 1.5 s");
-        assertThat(retries).as("requests in 1.5 s while the answer is %s", bad).isBetween(2L, 8L);
+        sleep(Duration.ofMillis(1300)); // backoff 100, 200, 400, 400 ms: some four retries
+        long retries = consul.requestsWithin(Duration.ofMillis(1200));
+        System.out.println(bad + ": " + retries + " requests in 1.2 s");
+        assertThat(retries).as("requests in 1.2 s while the answer is %s", bad).isBetween(2L, 8L);
         assertThat(ids(watcher.current())).as("the last good set").containsExactly("flaky-1");
         assertThat(warnings()).as("warnings").hasSize(1);
         assertThat(warnings().get(0)).contains(problemText(bad));
@@ -92,7 +92,7 @@ class HealthyNodesWatcherBadAnswersTest {
             consul.answer(bad);
             await().atMost(Duration.ofSeconds(5)).until(() -> watcher.consulProblem() != null
                     && watcher.consulProblem().contains(problemText(bad)));
-            sleep(Duration.ofMillis(900));
+            sleep(Duration.ofMillis(700));
         }
         assertThat(warnings()).as("one warning per change of problem, over %d requests", consul.requests().size())
                 .hasSize(4);
@@ -103,13 +103,27 @@ class HealthyNodesWatcherBadAnswersTest {
         assertThat(watcher.consulProblem()).isNull();
     }
 
+    @Test
+    void answersWithoutAnIndexArePacedNotQueriedAgainAtOnce() {
+        consul.answer(Answer.HEALTH_LIST_WITHOUT_INDEX);
+        consul.healthList(SERVICE, "flaky-1", "flaky-2");
+        consul.answer(Answer.HEALTH_LIST_WITHOUT_INDEX);
+        await().atMost(Duration.ofSeconds(2)).until(() -> ids(watcher.current()).equals(List.of("flaky-1", "flaky-2")));
+
+        sleep(Duration.ofMillis(1100));
+        long queries = consul.requestsWithin(Duration.ofSeconds(1));
+        System.out.println("without an index: " + queries + " requests in 1 s");
+        assertThat(queries).as("queries in 1 s, paced by initial-backoff (100 ms)").isBetween(2L, 12L);
+        assertThat(watcher.consulProblem()).isNull();
+    }
+
     /** What {@link HealthyNodesWatcher#consulProblem()} says for each bad answer. */
     private static String problemText(Answer bad) {
         return switch (bad) {
             case GARBAGE -> "answered with a body that cannot be read as Consul's JSON";
             case SERVER_ERROR -> "answered 500: rpc error making call: No cluster leader";
             case CLOSED_MID_BODY -> "was cut short";
-            case HEALTH_LIST -> throw new IllegalArgumentException(bad.name());
+            case HEALTH_LIST, HEALTH_LIST_WITHOUT_INDEX -> throw new IllegalArgumentException(bad.name());
         };
     }
 
