@@ -91,6 +91,16 @@ public final class ConsulAgent {
     }
 
     /**
+     * What went wrong with a call to this agent: an ACL refusal (with what to change), an error answer,
+     * an answer that is not Consul's, one cut short, or no answer at all.
+     *
+     * @param needs the rights the call needs, e.g. {@link AclToken#serviceAndNodeRead(String)}
+     */
+    public ConsulFailure failure(Throwable failure, String needs) {
+        return ConsulFailure.of(failure, aclRefusal(failure, needs), address);
+    }
+
+    /**
      * Why Consul may have listed no instance of the service to this process because of ACLs, read from
      * the headers of its answer to a health query; null when it says it hid nothing. Under ACLs Consul
      * answers a query the token may not fully see with what the token may see — often an empty list —

@@ -24,7 +24,7 @@ public final class ConsulHttpException extends RuntimeException {
         return body;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 }

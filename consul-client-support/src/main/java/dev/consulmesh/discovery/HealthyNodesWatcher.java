@@ -1,8 +1,8 @@
 package dev.consulmesh.discovery;
 
-import dev.consulmesh.consul.AclRefusal;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
+import dev.consulmesh.consul.ConsulFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.consul.ConsulClient.QueryParams;
@@ -56,7 +56,8 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     /** Why the last query failed (agent unreachable, or refusing the token); null when it answered. */
     private volatile String failure;
     private volatile Instant failureSince;
-    private boolean failureIsRefusal;
+    /** What the last query's failure was, to log a problem once per kind and not once per retry. */
+    private ConsulFailure lastFailure;
     /** Why the last answer may lack instances because of ACLs; null when Consul says it hid nothing. */
     private volatile String hidden;
     private volatile Instant hiddenSince;
@@ -122,6 +123,10 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 checkHiding(response.getBody(), response.getHeaders());
                 publish(response.getBody(), answeredIndex);
                 backoff = properties.getInitialBackoff();
+                if (answeredIndex == 0) {
+                    // without an index (a proxy dropped the header) the next query cannot block: pace it instead
+                    sleep(properties.getInitialBackoff());
+                }
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
@@ -221,18 +226,21 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         hidden = now;
     }
 
+    /** Logs a problem when it starts or changes kind (a 500 turning into garbage), not on every retry. */
     private void failed(RuntimeException e) {
-        AclRefusal refusal = agent.aclRefusal(e, AclToken.serviceAndNodeRead(service));
-        String problem = refusal != null
-                ? "Consul refuses to list " + service + " to this process: " + refusal.text()
-                : "cannot query Consul at " + agent.address() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
-        if (failure == null || failureIsRefusal != (refusal != null)) {
+        ConsulFailure now = agent.failure(e, AclToken.serviceAndNodeRead(service));
+        String problem = now.kind() == ConsulFailure.Kind.REFUSED
+                ? "Consul refuses to list " + service + " to this process: " + now.text()
+                : now.text();
+        if (!now.sameKindAs(lastFailure)) {
             HealthyNodes known = current;
-            failureSince = Instant.now();
+            if (failure == null) {
+                failureSince = Instant.now();
+            }
             log.warn("service {}: {}; {} and retrying with backoff", service, problem,
                     known == null ? "no instances known yet" : "routing with the last " + known.nodes().size() + " known instance(s)");
         }
-        failureIsRefusal = refusal != null;
+        lastFailure = now;
         failure = problem;
     }
 
@@ -242,7 +250,8 @@ public final class HealthyNodesWatcher implements AutoCloseable {
             log.info("Consul answers again for service {} after {} s", service, seconds);
             failure = null;
             failureSince = null;
-            startResync(failureIsRefusal ? "Consul refused the token" : "Consul was unreachable");
+            startResync(lastFailure.kind() == ConsulFailure.Kind.REFUSED ? "Consul refused the token" : "Consul failed to answer");
+            lastFailure = null;
         }
     }
 
