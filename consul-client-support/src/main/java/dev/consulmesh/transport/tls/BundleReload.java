@@ -12,6 +12,7 @@ import java.security.KeyStoreException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
+import java.util.List;
 
 /**
  * A TLS context built from a Spring Boot SSL bundle and rebuilt each time the bundle is updated (with
@@ -37,10 +38,11 @@ final class BundleReload {
         try {
             bundle = bundles.getBundle(setting.name());
         } catch (NoSuchSslBundleException e) {
+            List<String> defined = bundles.getBundleNames();
             throw new InvalidTlsSettingException(setting.property(), setting + ": no SSL bundle named '" + setting.name()
-                    + "' (" + setting.bundleProperties() + "); bundles defined: " + bundles.getBundleNames(),
-                    "Define the bundle under " + setting.bundleProperties() + ", or name one of "
-                            + bundles.getBundleNames() + " in " + setting.property() + ".", e);
+                    + "' (" + setting.bundleProperties() + "); bundles defined: " + defined,
+                    "Define the bundle under " + setting.bundleProperties()
+                            + (defined.isEmpty() ? "." : ", or name one of " + defined + " in " + setting.property() + "."), e);
         }
         CurrentTlsContext current = new CurrentTlsContext(builder.build(bundle, setting), "SSL bundle '" + setting.name() + "'");
         bundles.addBundleUpdateHandler(setting.name(), updated -> replace(current, updated, setting, builder));
@@ -58,7 +60,7 @@ final class BundleReload {
             return;
         }
         current.replace(next);
-        log.info("{}: SSL bundle '{}' was updated; new connections use {}", setting, setting.name(), describe(updated));
+        log.info("{}: the SSL bundle was updated; new connections use {}", setting, describe(updated));
     }
 
     /** The bundle's own certificate (subject, serial, expiry) and how many certificates it trusts; never a secret. */
