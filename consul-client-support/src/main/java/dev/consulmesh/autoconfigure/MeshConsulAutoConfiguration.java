@@ -11,8 +11,11 @@ import dev.consulmesh.registration.ConsulRegistrar;
 import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.RegistrationProperties;
 import dev.consulmesh.retry.IdempotentPatterns;
+import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
+import dev.consulmesh.transport.tls.CurrentTlsContext;
+import dev.consulmesh.transport.tls.TlsSetup;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -22,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.consul.ConsulAutoConfiguration;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.cloud.consul.ConsulProperties;
@@ -86,11 +90,17 @@ public class MeshConsulAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics,
-                                       ObjectProvider<WebServerIoThreads> webServerThreads) {
+                                       ObjectProvider<WebServerIoThreads> webServerThreads,
+                                       ObjectProvider<SslBundles> sslBundles) {
+        TcpClientOptions options = properties.toOptions();
+        CurrentTlsContext tls = TlsSetup.client(properties.getTls(), "mesh.client.tls", sslBundles.getIfAvailable());
+        if (tls != null) {
+            options = options.withTls(new TcpClientOptions.ClientTls(tls, properties.getTls().isVerifyHostname()));
+        }
         WebServerIoThreads shared = properties.isShareWebServerThreads() ? webServerThreads.getIfAvailable() : null;
         return shared == null
-                ? new NodeClients(properties.toOptions(), codec, metrics)
-                : new NodeClients(properties.toOptions(), codec, metrics, shared.io());
+                ? new NodeClients(options, codec, metrics)
+                : new NodeClients(options, codec, metrics, shared.io());
     }
 
     /** In a Reactor Netty web server, its I/O threads (see {@code mesh.client.share-web-server-threads}). */

@@ -5,6 +5,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.server.HandlerRegistry;
 import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
+import dev.consulmesh.transport.tls.TlsSetup;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,15 +16,18 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, the mesh's
- * meters, and a TCP server that runs when the application has handlers.
+ * meters, and a TCP server that runs when the application has handlers; its TLS from PEM files or from
+ * one of the application's SSL bundles ({@code spring.ssl.bundle.*}).
  */
-@AutoConfiguration(after = JacksonAutoConfiguration.class)
+@AutoConfiguration(after = {JacksonAutoConfiguration.class, SslAutoConfiguration.class})
 public class MeshTransportAutoConfiguration {
 
     @Bean
@@ -61,8 +65,10 @@ public class MeshTransportAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec,
-                                   MeshMetrics metrics) {
-        return new TcpServer(properties, handlers, codec, metrics);
+                                   MeshMetrics metrics, ObjectProvider<SslBundles> sslBundles) {
+        String tlsPrefix = properties.prefix() + ".tls";
+        return new TcpServer(properties, handlers, codec, metrics,
+                TlsSetup.server(properties.getTls(), tlsPrefix, sslBundles.getIfAvailable()));
     }
 
     @Bean

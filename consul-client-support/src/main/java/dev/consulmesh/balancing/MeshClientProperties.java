@@ -2,7 +2,6 @@ package dev.consulmesh.balancing;
 
 import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.transport.client.TcpClientOptions;
-import dev.consulmesh.transport.tls.TlsContexts;
 import dev.consulmesh.transport.tls.TlsProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -84,11 +83,13 @@ public class MeshClientProperties {
         return tls;
     }
 
+    /**
+     * How a client talks to one node, TLS aside: the TLS context comes from
+     * {@link dev.consulmesh.transport.tls.TlsSetup#client}, which may need the application's SSL bundles.
+     */
     public TcpClientOptions toOptions() {
-        TcpClientOptions.ClientTls clientTls = tls.isEnabled()
-                ? new TcpClientOptions.ClientTls(TlsContexts.forClient(tls, "mesh.client.tls"), tls.isVerifyHostname()) : null;
         return new TcpClientOptions(connectTimeout, requestTimeout, maxFrameLength, frameTimeout,
-                new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count), clientTls);
+                new TcpClientOptions.KeepAlive(keepAlive.idle, keepAlive.interval, keepAlive.count), null);
     }
 
     public EjectionSettings toEjectionSettings() {

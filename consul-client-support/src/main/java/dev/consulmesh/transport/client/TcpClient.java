@@ -232,7 +232,8 @@ public final class TcpClient implements AutoCloseable {
     }
 
     private SslHandler tlsHandler(SocketChannel channel) {
-        SslHandler handler = options.tls().context().newHandler(channel.alloc(), host, port);
+        // The context of this moment: after an SSL bundle update, new connections use the new material.
+        SslHandler handler = options.tls().context().get().newHandler(channel.alloc(), host, port);
         if (options.tls().verifyHostname()) {
             SSLParameters parameters = handler.engine().getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -1,6 +1,8 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.transport.tls.CurrentTlsContext;
 import dev.consulmesh.transport.wire.FrameDecoder;
+import io.netty.handler.ssl.SslContext;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -56,13 +58,19 @@ public record TcpClientOptions(Duration connectTimeout, Duration requestTimeout,
     /**
      * TLS towards nodes.
      *
-     * @param context        trusted CAs and, for mutual TLS, this client's certificate
+     * @param context        trusted CAs and, for mutual TLS, this client's certificate; read for each new
+     *                       connection, so a rotated SSL bundle is used from the next connection on
      * @param verifyHostname whether the node's certificate must name the address connected to
      */
-    public record ClientTls(io.netty.handler.ssl.SslContext context, boolean verifyHostname) {
+    public record ClientTls(CurrentTlsContext context, boolean verifyHostname) {
 
         public ClientTls {
             Objects.requireNonNull(context, "context");
+        }
+
+        /** TLS with a context that never changes. */
+        public ClientTls(SslContext context, boolean verifyHostname) {
+            this(CurrentTlsContext.fixed(context), verifyHostname);
         }
     }
 

@@ -8,7 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.ssl.SslContext;
+import dev.consulmesh.transport.tls.CurrentTlsContext;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ServerPipeline extends ChannelInitializer<Channel> {
 
     private final TcpServerProperties properties;
-    private final SslContext tls;
+    private final CurrentTlsContext tls;
     private final RequestDispatcher dispatcher;
     private final LimitViolations violations;
     private final ChannelGroup connections;
@@ -29,8 +29,8 @@ final class ServerPipeline extends ChannelInitializer<Channel> {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
 
-    /** @param tls the server's TLS context, null for plain TCP */
-    ServerPipeline(TcpServerProperties properties, SslContext tls, RequestDispatcher dispatcher, LimitViolations violations,
+    /** @param tls the server's TLS context, read for each accepted connection; null for plain TCP */
+    ServerPipeline(TcpServerProperties properties, CurrentTlsContext tls, RequestDispatcher dispatcher, LimitViolations violations,
                    ChannelGroup connections) {
         this.properties = properties;
         this.tls = tls;
@@ -56,7 +56,8 @@ final class ServerPipeline extends ChannelInitializer<Channel> {
         ConnectionFlowControl flow = new ConnectionFlowControl(properties.getMaxPendingRequestsPerConnection(),
                 violations, paused);
         if (tls != null) {
-            channel.pipeline().addLast("tls", tls.newHandler(channel.alloc()));
+            // The context of this moment: a certificate rotated since the last accept is presented from now on.
+            channel.pipeline().addLast("tls", tls.get().newHandler(channel.alloc()));
         }
         channel.pipeline()
                 .addLast("idle-timeout", new IdleConnectionCloser(properties.getIdleTimeout(), flow, violations))

@@ -11,10 +11,10 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import dev.consulmesh.transport.tls.TlsContexts;
+import dev.consulmesh.transport.tls.CurrentTlsContext;
 import dev.consulmesh.transport.tls.TlsProperties;
+import dev.consulmesh.transport.tls.TlsSetup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,7 @@ public final class TcpServer {
     private final LimitViolations violations;
     private final RequestDispatcher dispatcher;
     private final ServerPipeline pipeline;
+    private final CurrentTlsContext tls;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -50,15 +51,21 @@ public final class TcpServer {
         this(properties, handlers, codec, MeshMetrics.inMemory());
     }
 
+    /** A server whose TLS, when enabled, comes from PEM files (an SSL bundle needs the application's bundles). */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics) {
+        this(properties, handlers, codec, metrics, TlsSetup.server(properties.getTls(), properties.prefix() + ".tls", null));
+    }
+
+    /** @param tls the TLS context of each accepted connection (see {@link TlsSetup#server}); null for plain TCP */
+    public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
+                     CurrentTlsContext tls) {
         this.properties = properties;
         this.handlers = handlers;
         this.codec = codec;
         this.metrics = metrics;
+        this.tls = tls;
         this.violations = new LimitViolations("server", metrics, log);
         this.dispatcher = new RequestDispatcher(handlers, codec, violations);
-        SslContext tls = properties.getTls().isEnabled()
-                ? TlsContexts.forServer(properties.getTls(), properties.prefix() + ".tls") : null;
         this.pipeline = new ServerPipeline(properties, tls, dispatcher, violations, connections);
     }
 
@@ -87,7 +94,7 @@ public final class TcpServer {
         metrics.tcpServer(port(), this, TcpServer::openConnections, TcpServer::pausedConnections);
         log.info("TCP server listening on {} with {} handler(s); at most {} connections, frames up to {} characters{}",
                 serverChannel.localAddress(), handlers.size(), properties.getMaxConnections(), properties.getMaxFrameLength(),
-                !properties.getTls().isEnabled() ? "" : "; TLS" + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
+                tls == null ? "" : "; TLS from " + tls.source() + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
                         ? " with client certificates required" : ""));
     }
 

@@ -1,15 +1,24 @@
 package dev.consulmesh.transport.tls;
 
 /**
- * TLS on the TCP transport, from PEM files: on a node's server ({@code push.tcp.tls.*} or
- * {@code mesh.tcp.tls.*}) and on a caller's clients ({@code mesh.client.tls.*}). Keys are PEM PKCS#8
- * ({@code BEGIN PRIVATE KEY}, or {@code BEGIN ENCRYPTED PRIVATE KEY} with a password); certificates
- * are PEM X.509, the own certificate first, then its chain.
+ * TLS on the TCP transport: on a node's server ({@code push.tcp.tls.*} or {@code mesh.tcp.tls.*}) and on
+ * a caller's clients ({@code mesh.client.tls.*}). The certificates and keys come either from a Spring Boot
+ * SSL bundle ({@link #bundle}, which can reload them on update) or from PEM files: keys PEM PKCS#8
+ * ({@code BEGIN PRIVATE KEY}, or {@code BEGIN ENCRYPTED PRIVATE KEY} with a password), certificates PEM
+ * X.509, the own certificate first, then its chain. {@link TlsSetup} decides which.
  */
 public class TlsProperties {
 
     /** Whether the transport speaks TLS. Both sides of a connection must agree. */
     private boolean enabled;
+
+    /**
+     * Name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.pem.<name>.*} or {@code .jks.<name>.*})
+     * holding this side's certificate and key (keystore) and the certificates to trust (truststore).
+     * With the bundle's {@code reload-on-update: true}, an updated certificate is used for new connections
+     * without a restart. Instead of the PEM file settings below, not beside them.
+     */
+    private String bundle;
 
     /** PEM file with this side's certificate and its chain: the server's, or a client's for mutual TLS. */
     private String certificate;
@@ -40,6 +49,14 @@ public class TlsProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public String getBundle() {
+        return bundle;
+    }
+
+    public void setBundle(String bundle) {
+        this.bundle = bundle;
     }
 
     public String getCertificate() {
