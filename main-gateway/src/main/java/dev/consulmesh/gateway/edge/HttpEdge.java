@@ -24,13 +24,15 @@ public class HttpEdge {
         RateLimitedWarning slowHeaders = new RateLimitedWarning(log, "closed a connection from");
         return server -> server
                 .requestTimeout(properties.getBodyTimeout())
-                .doOnConnection(connection -> {
-                    if (!limits.admit(connection.channel())) {
+                // Once per connection, as it opens: a request that never completes its headers never reaches
+                // doOnConnection, which Reactor Netty calls when a request has been read.
+                .doOnChannelInit((observer, channel, remoteAddress) -> {
+                    if (!limits.admit(channel)) {
                         return;
                     }
-                    ChannelPipeline pipeline = connection.channel().pipeline();
+                    ChannelPipeline pipeline = channel.pipeline();
                     if (pipeline.get(NettyPipeline.HttpCodec) == null) {
-                        return; // not HTTP/1.1 (h2c upgrade or TLS not done yet): Reactor Netty's own timeouts apply
+                        return; // not plain HTTP/1.1 (h2c, or TLS first): Reactor Netty's own timeouts apply
                     }
                     HeaderDeadline deadline = new HeaderDeadline(properties.getHeaderTimeout(), slowHeaders);
                     pipeline.addBefore(NettyPipeline.HttpCodec, "gateway.headerDeadline.firstBytes", deadline.new FirstBytes());

@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  */
 class HttpEdgeConsulTest {
 
-    private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
     private static final int PER_CLIENT = 60;
     private static TestConsul consul;
     private static final List<TestNode> nodes = new ArrayList<>();
@@ -61,7 +61,7 @@ class HttpEdgeConsulTest {
                 "--mesh.registration.drain-period=0s",
                 "--gateway.http.header-timeout=" + HEADER_TIMEOUT.toMillis() + "ms",
                 "--gateway.http.max-connections-per-client=" + PER_CLIENT,
-                "--server.netty.idle-timeout=1s");
+                "--server.netty.idle-timeout=2500ms");
         port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         await().atMost(Duration.ofSeconds(15)).until(() -> get().statusCode() == 200);
     }
@@ -108,14 +108,14 @@ class HttpEdgeConsulTest {
                 slow.add(socket);
             }
             long openedAt = System.nanoTime();
-            // one more header line every 500 ms: each read resets an idle timer, never the header deadline
+            // one more header line every 300 ms: each read would reset an idle timer, never the header deadline
             trickle.scheduleAtFixedRate(() -> slow.forEach(socket -> {
                 try {
                     socket.getOutputStream().write("X-Slow: 1\r\n".getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException closedByTheGateway) {
                     // expected once the deadline passed
                 }
-            }), 500, 500, TimeUnit.MILLISECONDS);
+            }), 300, 300, TimeUnit.MILLISECONDS);
 
             long[] during = latencies(100);
 
