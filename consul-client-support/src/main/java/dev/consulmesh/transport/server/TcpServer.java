@@ -39,6 +39,7 @@ public final class TcpServer {
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
     private final MeshMetrics metrics;
     private final LimitViolations violations;
+    private final BlockingHandlerExecutor blocking;
     private final RequestDispatcher dispatcher;
     private final ServerPipeline pipeline;
     private EventLoopGroup bossGroup;
@@ -56,7 +57,10 @@ public final class TcpServer {
         this.codec = codec;
         this.metrics = metrics;
         this.violations = new LimitViolations("server", metrics, log);
-        this.dispatcher = new RequestDispatcher(handlers, codec, violations);
+        TcpServerProperties.BlockingLimits limits = properties.getBlocking();
+        this.blocking = new BlockingHandlerExecutor(limits.getMaxConcurrency(), limits.getMaxQueued(),
+                properties.prefix() + ".blocking", violations);
+        this.dispatcher = new RequestDispatcher(handlers, codec, violations, blocking);
         SslContext tls = properties.getTls().isEnabled()
                 ? TlsContexts.forServer(properties.getTls(), properties.prefix() + ".tls") : null;
         this.pipeline = new ServerPipeline(properties, tls, dispatcher, violations, connections);
@@ -89,6 +93,11 @@ public final class TcpServer {
                 serverChannel.localAddress(), handlers.size(), properties.getMaxConnections(), properties.getMaxFrameLength(),
                 !properties.getTls().isEnabled() ? "" : "; TLS" + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
                         ? " with client certificates required" : ""));
+        if (handlers.hasBlockingHandlers()) {
+            log.info("@Blocking handlers run on {} threads, at most {} at once, {} more waiting",
+                    BlockingHandlerExecutor.virtualThreadsAvailable() ? "virtual" : "platform",
+                    properties.getBlocking().getMaxConcurrency(), properties.getBlocking().getMaxQueued());
+        }
     }
 
     /** The bound port: the configured one, or the one picked when the configured port is 0. */
@@ -139,6 +148,7 @@ public final class TcpServer {
         serverChannel.close().syncUninterruptibly();
         awaitInFlight(properties.getShutdownTimeout());
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        blocking.shutdown();
         serverChannel = null;
         shutdownGroups();
         log.info("TCP server stopped");
