@@ -3,11 +3,13 @@ package dev.consulmesh.transport.server;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.TransportLimit;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -51,8 +53,13 @@ final class BlockingHandlerExecutor {
     /**
      * The stream of a handler call made off the I/O thread once a slot is free; the call's own values
      * and errors come out of it, or a "server busy" error when the queue is full.
+     *
+     * @param connectionThread the event loop of the caller's connection: a result known when the method
+     *                         returned (a plain value, or none) is emitted there, so that the value and the
+     *                         end of the stream are written as one packet, as Nest writes a returned value
+     *                         (emitted here, the event loop could write the value before the end arrives)
      */
-    Flux<Object> call(Supplier<Flux<Object>> invocation, Object peer) {
+    Flux<Object> call(Supplier<Flux<Object>> invocation, Executor connectionThread, Object peer) {
         return Mono.<Flux<Object>>create(sink -> {
             AtomicBoolean cancelled = new AtomicBoolean();
             sink.onCancel(() -> cancelled.set(true));
@@ -61,7 +68,12 @@ final class BlockingHandlerExecutor {
                     return;
                 }
                 try {
-                    sink.success(invocation.get());
+                    Flux<Object> result = invocation.get();
+                    if (result instanceof Fuseable.ScalarCallable) {
+                        connectionThread.execute(() -> sink.success(result));
+                    } else {
+                        sink.success(result);
+                    }
                 } catch (RuntimeException | Error e) {
                     sink.error(e);
                 }

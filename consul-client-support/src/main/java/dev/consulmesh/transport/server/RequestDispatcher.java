@@ -92,7 +92,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
                 error -> log.error("handler {} failed on a request from {}", method.description(),
                         ctx.channel().remoteAddress(), error),
                 flow::answersWritten, inFlight::decrementAndGet);
-        call(method, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()))
+        call(method, ctx, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()))
                 .subscribe(writer);
         writer.writeQueued();
     }
@@ -106,16 +106,16 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
         }
         MessageContext context = new MessageContext(event.pattern(), route.get(), ctx.channel().remoteAddress());
         for (HandlerMethod method : eventHandlers) {
-            call(method, event.data(), context).subscribe(value -> { }, error -> log.error(
+            call(method, ctx, event.data(), context).subscribe(value -> { }, error -> log.error(
                     "event handler {} failed on an event from {}", method.description(),
                     ctx.channel().remoteAddress(), error));
         }
     }
 
     /** The one place that decides where a handler runs: on this I/O thread, or off it when it blocks. */
-    private Flux<Object> call(HandlerMethod method, JsonNode data, MessageContext context) {
+    private Flux<Object> call(HandlerMethod method, ChannelHandlerContext ctx, JsonNode data, MessageContext context) {
         if (method.isBlocking()) {
-            return blocking.call(() -> method.invoke(data, context), context.remoteAddress());
+            return blocking.call(() -> method.invoke(data, context), ctx.executor(), context.remoteAddress());
         }
         return method.invoke(data, context);
     }
