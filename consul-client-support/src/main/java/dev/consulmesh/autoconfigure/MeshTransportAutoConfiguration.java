@@ -3,12 +3,14 @@ package dev.consulmesh.autoconfigure;
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.server.HandlerRegistry;
+import dev.consulmesh.transport.server.PayloadValidator;
 import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.tls.TlsSetup;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.validation.Validator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -42,10 +44,13 @@ public class MeshTransportAutoConfiguration {
         return new HandlerRegistry(new PatternRoute(codec.mapper()));
     }
 
+    /** Handlers' {@code @Valid} payloads are checked by the application's validator when it has one. */
     @Bean
     AnnotatedHandlerDetector meshHandlerDetector(ConfigurableListableBeanFactory beans, HandlerRegistry registry,
-                                                 PacketCodec codec) {
-        return new AnnotatedHandlerDetector(beans, registry, codec.mapper());
+                                                 PacketCodec codec, ObjectProvider<Validator> validator) {
+        Validator application = validator.getIfUnique();
+        return new AnnotatedHandlerDetector(beans, registry, codec.mapper(),
+                application != null ? PayloadValidator.using(application) : PayloadValidator.withDefaults());
     }
 
     @Bean

@@ -48,6 +48,8 @@ class MeshPropertiesValidationTest {
         assertRejected("mesh.tcp.max-connections", "0");
         assertRejected("mesh.tcp.max-pending-requests-per-connection", "0");
         assertRejected("mesh.tcp.max-queued-answer-bytes", "100");
+        assertRejected("mesh.tcp.blocking.max-concurrency", "0", "mesh.tcp", "blocking.maxConcurrency");
+        assertRejected("mesh.tcp.blocking.max-queued", "-1", "mesh.tcp", "blocking.maxQueued");
         assertRejected("mesh.client.frame-timeout", "0s");
         assertRejected("mesh.client.retry.budget-ratio", "1.5", "mesh.client", "retry.budgetRatio");
         assertRejected("mesh.client.retry.max-attempts", "0", "mesh.client", "retry.maxAttempts");
@@ -55,6 +57,22 @@ class MeshPropertiesValidationTest {
         assertRejected("mesh.client.ejection.jitter", "-0.1", "mesh.client", "ejection.jitter");
         assertRejected("mesh.client.ejection.consecutive-timeouts", "0", "mesh.client", "ejection.consecutiveTimeouts");
         assertRejected("mesh.registration.verify-interval", "0s");
+    }
+
+    static class TwoPayloadHandlers {
+        @dev.consulmesh.transport.server.MessagePattern("sum")
+        int sum(int a, int b) {
+            return a + b;
+        }
+    }
+
+    @Test
+    void aHandlerTheTransportCannotCallFailsStartUpNamingTheMethod() {
+        runner.withBean(TwoPayloadHandlers.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("handler "
+                    + TwoPayloadHandlers.class.getName() + "#sum(int, int) takes two payload parameters");
+        });
     }
 
     @Test

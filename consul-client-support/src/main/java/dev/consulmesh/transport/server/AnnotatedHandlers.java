@@ -20,13 +20,24 @@ public final class AnnotatedHandlers {
         return !requestMethods(type).isEmpty() || !eventMethods(type).isEmpty();
     }
 
-    /** Registers every handler method of the bean; returns how many there were. */
+    /** Registers every handler method of the bean, {@code @Valid} payloads checked by a default validator. */
     public static int register(HandlerRegistry registry, Object bean, ObjectMapper mapper) {
+        return register(registry, bean, mapper, PayloadValidator.withDefaults());
+    }
+
+    /**
+     * Registers every handler method of the bean; returns how many there were.
+     *
+     * @throws IllegalStateException naming the method whose pattern or parameters a handler cannot have
+     */
+    public static int register(HandlerRegistry registry, Object bean, ObjectMapper mapper, PayloadValidator validator) {
         Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
         Map<Method, MessagePattern> requests = requestMethods(type);
         Map<Method, EventPattern> events = eventMethods(type);
-        requests.forEach((method, pattern) -> registry.addRequestHandler(pattern.value(), handler(bean, method, mapper)));
-        events.forEach((method, pattern) -> registry.addEventHandler(pattern.value(), handler(bean, method, mapper)));
+        requests.forEach((method, pattern) -> registry.addRequestHandler(DeclaredPattern.of(pattern, method, mapper),
+                handler(bean, method, mapper, validator)));
+        events.forEach((method, pattern) -> registry.addEventHandler(DeclaredPattern.of(pattern, method, mapper),
+                handler(bean, method, mapper, validator)));
         return requests.size() + events.size();
     }
 
@@ -40,7 +51,7 @@ public final class AnnotatedHandlers {
                 AnnotatedElementUtils.findMergedAnnotation(method, EventPattern.class));
     }
 
-    private static HandlerMethod handler(Object bean, Method method, ObjectMapper mapper) {
-        return new HandlerMethod(bean, AopUtils.selectInvocableMethod(method, bean.getClass()), mapper);
+    private static HandlerMethod handler(Object bean, Method method, ObjectMapper mapper, PayloadValidator validator) {
+        return new HandlerMethod(bean, AopUtils.selectInvocableMethod(method, bean.getClass()), mapper, validator);
     }
 }

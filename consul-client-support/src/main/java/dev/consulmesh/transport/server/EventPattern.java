@@ -8,13 +8,18 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a bean method as a handler of an event pattern (fire-and-forget), like Nest's
- * {@code @EventPattern}. Parameters as for {@link MessagePattern}; the result is ignored. Several
- * methods may handle the same event; each is called.
+ * {@code @EventPattern}. Pattern, parameters and threading as for {@link MessagePattern} (an event
+ * handler that blocks without being marked {@link Blocking} stalls its connection too); the result is
+ * ignored. Several methods may handle the same event; each is called.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface EventPattern {
 
-    String value();
+    /** A string pattern, or the JSON text of an object pattern; empty when {@link #fields()} declare it. */
+    String value() default "";
+
+    /** An object pattern with string values, key by key; empty when {@link #value()} declares the pattern. */
+    PatternField[] fields() default {};
 }

@@ -1,9 +1,9 @@
 package dev.consulmesh.transport.server;
 
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import org.reactivestreams.Publisher;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -12,36 +12,40 @@ import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
 /**
- * One annotated handler method, bound to its bean: turns a packet's data into the method's argument
- * and the method's result, whatever its shape, into a stream of values.
+ * One annotated handler method, bound to its bean: turns a packet's data and context into the method's
+ * arguments ({@link HandlerParameters}) and the method's result, whatever its shape, into a stream of
+ * values. Where it is called — the I/O thread, or off it when {@link #isBlocking()} — is the
+ * dispatcher's decision.
  */
 public final class HandlerMethod {
 
     private final Object bean;
     private final Method method;
-    private final JavaType payloadType;
+    private final HandlerParameters parameters;
+    private final boolean blocking;
 
+    /** A handler whose {@code @Valid} payloads are checked by a default validator. */
     public HandlerMethod(Object bean, Method method, ObjectMapper mapper) {
-        if (method.getParameterCount() > 1) {
-            throw new IllegalStateException("handler " + describe(method)
-                    + " must take at most one parameter (the payload), it takes " + method.getParameterCount());
-        }
+        this(bean, method, mapper, PayloadValidator.withDefaults());
+    }
+
+    /** @throws IllegalStateException naming the method when it takes parameters a handler cannot take */
+    public HandlerMethod(Object bean, Method method, ObjectMapper mapper, PayloadValidator validator) {
         this.bean = bean;
         this.method = method;
-        this.payloadType = method.getParameterCount() == 0
-                ? null
-                : mapper.getTypeFactory().constructType(method.getGenericParameterTypes()[0]);
+        this.parameters = HandlerParameters.of(method, mapper, validator);
+        this.blocking = AnnotatedElementUtils.hasAnnotation(method, Blocking.class);
         method.setAccessible(true);
     }
 
     /**
-     * Calls the method. Binding errors become an {@link RpcException} naming the expected type; errors
-     * the method throws, synchronously or later, come out of the returned stream.
+     * Calls the method. Binding and validation errors become an {@link RpcException}; errors the method
+     * throws, synchronously or later, come out of the returned stream.
      */
-    public Flux<Object> invoke(JsonNode data, ObjectMapper mapper) {
+    public Flux<Object> invoke(JsonNode data, MessageContext context) {
         Object result;
         try {
-            result = payloadType == null ? method.invoke(bean) : method.invoke(bean, bind(data, mapper));
+            result = method.invoke(bean, parameters.arguments(data, context));
         } catch (InvocationTargetException e) {
             return Flux.error(e.getCause());
         } catch (IllegalAccessException e) {
@@ -52,16 +56,9 @@ public final class HandlerMethod {
         return toFlux(result);
     }
 
-    private Object bind(JsonNode data, ObjectMapper mapper) {
-        if (payloadType.getRawClass() == JsonNode.class) {
-            return data;
-        }
-        try {
-            return mapper.treeToValue(data, payloadType);
-        } catch (Exception e) {
-            throw new RpcException("invalid data: expected " + payloadType.getRawClass().getSimpleName()
-                    + ", got " + abbreviate(data.toString()));
-        }
+    /** Whether the method is marked {@link Blocking}: it must not be called on an I/O thread. */
+    public boolean isBlocking() {
+        return blocking;
     }
 
     @SuppressWarnings("unchecked")
@@ -84,9 +81,5 @@ public final class HandlerMethod {
 
     static String describe(Method method) {
         return method.getDeclaringClass().getName() + "#" + method.getName();
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 }

@@ -35,12 +35,23 @@ public final class HandlerRegistry {
                 .add(handler);
     }
 
-    public Optional<HandlerMethod> requestHandler(JsonNode pattern) {
-        return routes.ofIncoming(pattern).map(requestHandlers::get);
+    /** The route of a packet's pattern; empty when the pattern can match no handler. */
+    public Optional<String> routeOf(JsonNode pattern) {
+        return routes.ofIncoming(pattern);
     }
 
-    public List<HandlerMethod> eventHandlers(JsonNode pattern) {
-        return routes.ofIncoming(pattern).map(route -> eventHandlers.getOrDefault(route, List.of())).orElse(List.of());
+    public Optional<HandlerMethod> requestHandler(String route) {
+        return Optional.ofNullable(requestHandlers.get(route));
+    }
+
+    public List<HandlerMethod> eventHandlers(String route) {
+        return eventHandlers.getOrDefault(route, List.of());
+    }
+
+    /** Whether any handler is marked {@link Blocking}. */
+    public boolean hasBlockingHandlers() {
+        return requestHandlers.values().stream().anyMatch(HandlerMethod::isBlocking)
+                || eventHandlers.values().stream().flatMap(List::stream).anyMatch(HandlerMethod::isBlocking);
     }
 
     public boolean isEmpty() {

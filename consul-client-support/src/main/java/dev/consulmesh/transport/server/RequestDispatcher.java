@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An answer ready when its handler returns is written at once and flushed at the end of the read,
  * so the connection's flow control sees the queued answer bytes before the next frame is handed on.
+ * {@link Blocking} handlers are called off the I/O thread by the {@link BlockingHandlerExecutor}; their
+ * answers are written on the connection's event loop like any late answer ({@link ResponseStreamWriter}),
+ * so the flow control's accounting stays on that one thread.
  */
 @ChannelHandler.Sharable
 final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
@@ -41,14 +45,17 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
     private final PacketCodec codec;
     private final RpcErrors errors;
     private final LimitViolations violations;
+    private final BlockingHandlerExecutor blocking;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong lastNoEventHandlerWarning = new AtomicLong(System.nanoTime() - NO_EVENT_HANDLER_WARNING_INTERVAL);
 
-    RequestDispatcher(HandlerRegistry handlers, PacketCodec codec, LimitViolations violations) {
+    RequestDispatcher(HandlerRegistry handlers, PacketCodec codec, LimitViolations violations,
+                      BlockingHandlerExecutor blocking) {
         this.handlers = handlers;
         this.codec = codec;
         this.errors = new RpcErrors(codec.mapper());
         this.violations = violations;
+        this.blocking = blocking;
     }
 
     /** Requests whose answers have not all been written yet, over all connections. */
@@ -67,7 +74,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
     }
 
     private void handleRequest(ChannelHandlerContext ctx, RequestPacket request) {
-        Optional<HandlerMethod> handler = handlers.requestHandler(request.pattern());
+        Optional<String> route = handlers.routeOf(request.pattern());
+        Optional<HandlerMethod> handler = route.flatMap(handlers::requestHandler);
         if (handler.isEmpty()) {
             if (log.isDebugEnabled()) {
                 log.debug("no handler for message pattern {} from {}", shown(request.pattern()), ctx.channel().remoteAddress());
@@ -84,21 +92,32 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
                 error -> log.error("handler {} failed on a request from {}", method.description(),
                         ctx.channel().remoteAddress(), error),
                 flow::answersWritten, inFlight::decrementAndGet);
-        method.invoke(request.data(), codec.mapper()).subscribe(writer);
+        call(method, ctx, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()))
+                .subscribe(writer);
         writer.writeQueued();
     }
 
     private void handleEvent(ChannelHandlerContext ctx, EventPacket event) {
-        List<HandlerMethod> eventHandlers = handlers.eventHandlers(event.pattern());
+        Optional<String> route = handlers.routeOf(event.pattern());
+        List<HandlerMethod> eventHandlers = route.map(handlers::eventHandlers).orElse(List.of());
         if (eventHandlers.isEmpty()) {
             logNoEventHandler(event, ctx);
             return;
         }
+        MessageContext context = new MessageContext(event.pattern(), route.get(), ctx.channel().remoteAddress());
         for (HandlerMethod method : eventHandlers) {
-            method.invoke(event.data(), codec.mapper()).subscribe(value -> { }, error -> log.error(
+            call(method, ctx, event.data(), context).subscribe(value -> { }, error -> log.error(
                     "event handler {} failed on an event from {}", method.description(),
                     ctx.channel().remoteAddress(), error));
         }
+    }
+
+    /** The one place that decides where a handler runs: on this I/O thread, or off it when it blocks. */
+    private Flux<Object> call(HandlerMethod method, ChannelHandlerContext ctx, JsonNode data, MessageContext context) {
+        if (method.isBlocking()) {
+            return blocking.call(() -> method.invoke(data, context), ctx.executor(), context.remoteAddress());
+        }
+        return method.invoke(data, context);
     }
 
     /** A warning at most once per interval: a peer sending events nobody handles must not flood the log. */

@@ -2,6 +2,7 @@ package dev.consulmesh.transport.server;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Turns what a handler threw into the {@code err} value Nest would send for it. */
@@ -21,6 +22,14 @@ final class RpcErrors {
     }
 
     JsonNode toErr(Throwable error) {
+        if (error instanceof InvalidPayloadException invalid) {
+            // What a Nest ValidationPipe whose exceptionFactory throws an RpcException answers.
+            ObjectNode err = mapper.createObjectNode();
+            err.put("status", "error");
+            ArrayNode messages = err.putArray("message");
+            invalid.problems().forEach(messages::add);
+            return err;
+        }
         if (error instanceof RpcException rpc) {
             Object detail = rpc.error();
             if (detail == null || detail instanceof CharSequence) {

@@ -39,6 +39,7 @@ public final class TcpServer {
     private final ChannelGroup connections = new DefaultChannelGroup("tcp-connections", GlobalEventExecutor.INSTANCE);
     private final MeshMetrics metrics;
     private final LimitViolations violations;
+    private final BlockingHandlerExecutor blocking;
     private final RequestDispatcher dispatcher;
     private final ServerPipeline pipeline;
     private final CurrentTlsContext tls;
@@ -65,7 +66,10 @@ public final class TcpServer {
         this.metrics = metrics;
         this.tls = tls;
         this.violations = new LimitViolations("server", metrics, log);
-        this.dispatcher = new RequestDispatcher(handlers, codec, violations);
+        TcpServerProperties.BlockingLimits limits = properties.getBlocking();
+        this.blocking = new BlockingHandlerExecutor(limits.getMaxConcurrency(), limits.getMaxQueued(),
+                properties.prefix() + ".blocking", violations);
+        this.dispatcher = new RequestDispatcher(handlers, codec, violations, blocking);
         this.pipeline = new ServerPipeline(properties, tls, dispatcher, violations, connections);
     }
 
@@ -96,6 +100,11 @@ public final class TcpServer {
                 serverChannel.localAddress(), handlers.size(), properties.getMaxConnections(), properties.getMaxFrameLength(),
                 tls == null ? "" : "; TLS from " + tls.source() + (properties.getTls().getClientAuth() == TlsProperties.ClientAuth.REQUIRE
                         ? " with client certificates required" : ""));
+        if (handlers.hasBlockingHandlers()) {
+            log.info("@Blocking handlers run on {} threads, at most {} at once, {} more waiting",
+                    BlockingHandlerExecutor.virtualThreadsAvailable() ? "virtual" : "platform",
+                    properties.getBlocking().getMaxConcurrency(), properties.getBlocking().getMaxQueued());
+        }
     }
 
     /** The bound port: the configured one, or the one picked when the configured port is 0. */
@@ -146,6 +155,7 @@ public final class TcpServer {
         serverChannel.close().syncUninterruptibly();
         awaitInFlight(properties.getShutdownTimeout());
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        blocking.shutdown();
         serverChannel = null;
         shutdownGroups();
         log.info("TCP server stopped");

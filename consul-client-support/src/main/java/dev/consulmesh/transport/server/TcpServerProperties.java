@@ -1,5 +1,6 @@
 package dev.consulmesh.transport.server;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -84,6 +85,10 @@ public class TcpServerProperties {
     /** TLS on the server, optionally requiring client certificates (mutual TLS). */
     private final TlsProperties tls = new TlsProperties();
 
+    /** How {@link Blocking} handlers are called off the I/O threads. */
+    @Valid
+    private final BlockingLimits blocking = new BlockingLimits();
+
     /** Settings bound under {@code mesh.tcp}. */
     public TcpServerProperties() {
         this("mesh.tcp");
@@ -101,6 +106,10 @@ public class TcpServerProperties {
 
     public TlsProperties getTls() {
         return tls;
+    }
+
+    public BlockingLimits getBlocking() {
+        return blocking;
     }
 
     public String getHost() {
@@ -181,5 +190,44 @@ public class TcpServerProperties {
 
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /**
+     * Bounds on {@link Blocking} handler calls, over the whole server: they run on virtual threads
+     * (JDK 21+) or platform threads (JDK 17), never on the I/O threads.
+     */
+    public static class BlockingLimits {
+
+        /**
+         * Blocking handler calls running at once. Size it to what the handlers block on (a JDBC pool's
+         * size, a downstream service's capacity), not to the threads: on virtual threads they are cheap.
+         */
+        @Min(1)
+        private int maxConcurrency = 64;
+
+        /**
+         * Calls waiting for a free slot, first come first served. One more is answered at once with
+         * {@code {"status":"error","message":"server busy: ..."}} (an event is dropped), counted as limit
+         * {@code blocking-queue-full}. Bounds how long a call can wait: about this many calls' run time
+         * divided by the concurrency.
+         */
+        @Min(0)
+        private int maxQueued = 1024;
+
+        public int getMaxConcurrency() {
+            return maxConcurrency;
+        }
+
+        public void setMaxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+        }
+
+        public int getMaxQueued() {
+            return maxQueued;
+        }
+
+        public void setMaxQueued(int maxQueued) {
+            this.maxQueued = maxQueued;
+        }
     }
 }

@@ -19,7 +19,12 @@ public enum TransportLimit {
     /** A connection has its maximum of requests running: the server stops reading it until they are answered. */
     MAX_PENDING_REQUESTS("max-pending-requests"),
     /** The peer does not read its answers: the server stops reading its requests until the answers drain. */
-    UNREAD_ANSWERS("unread-answers");
+    UNREAD_ANSWERS("unread-answers"),
+    /**
+     * The server runs its maximum of blocking handler calls and its queue of waiting ones is full: the
+     * request is answered with a "server busy" error at once (an event is dropped).
+     */
+    BLOCKING_QUEUE_FULL("blocking-queue-full");
 
     private final String tag;
 

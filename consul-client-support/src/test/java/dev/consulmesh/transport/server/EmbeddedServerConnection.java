@@ -16,7 +16,9 @@ final class EmbeddedServerConnection {
     final EmbeddedChannel channel;
 
     EmbeddedServerConnection(TcpServerProperties properties, HandlerRegistry registry, PacketCodec codec) {
-        ServerPipeline pipeline = new ServerPipeline(properties, null, new RequestDispatcher(registry, codec, violations),
+        BlockingHandlerExecutor blocking = new BlockingHandlerExecutor(properties.getBlocking().getMaxConcurrency(),
+                properties.getBlocking().getMaxQueued(), properties.prefix() + ".blocking", violations);
+        ServerPipeline pipeline = new ServerPipeline(properties, null, new RequestDispatcher(registry, codec, violations, blocking),
                 violations, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         channel = new EmbeddedChannel(pipeline);
     }
