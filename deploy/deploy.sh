@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Deploys the mesh to the servers listed in an inventory, over SSH: copies the Consul binary, the
 # agent configuration, the jars, the systemd units and each host's environment files, then restarts
-# the nodes ONE AT A TIME — Consul servers, Consul clients, push-service nodes, gateways — waiting for
-# each to pass its Consul check before the next. It stops at the first node that does not come back.
+# the nodes ONE AT A TIME — Consul servers, Consul clients, the nodes of the tcp services, then the http
+# services (gateways) — waiting for each to pass its Consul check before the next. It stops at the
+# first node that does not come back.
 #
 #   deploy/deploy.sh [options] INVENTORY
 #
 #   --plan                 print what would be done, touch nothing
-#   --only consul|apps     restart only the Consul agents, or only push-service and main-gateway
+#   --only consul|apps     restart only the Consul agents, or only the services
 #                          (every file is copied either way; the others pick it up at their next restart)
 #   --consul-binary PATH   copy this consul binary (default: the one consul/install.sh provides)
 #   --no-consul-binary     leave /usr/local/bin/consul on the hosts as it is
@@ -15,8 +16,11 @@
 #
 # Inventory: one host per line, `#` starts a comment (see deploy/inventory.example):
 #   <ssh target> <address> <role>[,<role>...] [NAME=VALUE ...]
-# roles: consul-server, push-service, main-gateway. Every host runs a Consul agent: a server with the
-# role consul-server, a client otherwise. NAME=VALUE pairs go into that host's environment files.
+# roles: consul-server, or a service: any name with a description deploy/services/<name>.conf (jar,
+# kind, port, Consul name; push-service and main-gateway are shipped) and settings
+# deploy/systemd/<name>.env. Every host runs a Consul agent: a server with the role consul-server, a
+# client otherwise; each service runs as mesh-service@<name> (deploy/systemd/mesh-service@.service).
+# NAME=VALUE pairs go into that host's environment files.
 #
 # Environment: DEPLOY_SSH_OPTS, more options for ssh (e.g. "-i ~/.ssh/deploy -p 2222"), split on
 # spaces. The SSH user is root or may run `sudo -n`. The hosts need bash, curl, java 17+ at
@@ -28,7 +32,9 @@ DEPLOY="$ROOT/deploy"
 
 say() { echo "deploy: $*"; }
 fail() { echo "deploy: $*" >&2; exit 1; }
-usage() { sed -n '2,25s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+# shellcheck source=deploy/service-descriptions.sh
+. "$DEPLOY/service-descriptions.sh"
 
 plan_only=false only=all timeout=180 consul_binary="" copy_consul=true inventory=""
 while [ $# -gt 0 ]; do
@@ -51,6 +57,7 @@ case "$only" in all|consul|apps) ;; *) fail "--only takes consul or apps, not '$
 
 # --- the inventory ----------------------------------------------------------------------------------
 targets=() addresses=() roles=() extras=()
+services=() # the services of the inventory, in the order they first appear
 line_no=0
 while IFS= read -r line || [ -n "$line" ]; do
   line_no=$((line_no + 1))
@@ -65,8 +72,13 @@ while IFS= read -r line || [ -n "$line" ]; do
     || fail "$where: '${fields[1]}' is not an IPv4 address (the host's address on the cluster's network)"
   IFS=, read -r -a host_roles <<< "${fields[2]}"
   for role in "${host_roles[@]}"; do
-    case "$role" in consul-server|push-service|main-gateway) ;;
-      *) fail "$where: unknown role '$role' (consul-server, push-service, main-gateway)" ;; esac
+    [ "$role" != consul-server ] || continue
+    is_described_service "$role" || fail "$where: unknown role '$role': no service description" \
+      "deploy/services/$role.conf. Roles: consul-server, or a described service ($(known_services_list))"
+    load_service "$role" || fail "$where: role '$role': the description above is wrong"
+    [ -f "$DEPLOY/systemd/$role.env" ] \
+      || fail "$where: role '$role' has no settings deploy/systemd/$role.env (its environment on the host; may hold comments only)"
+    [[ " ${services[*]} " == *" $role "* ]] || services+=("$role")
   done
   for extra in "${fields[@]:3}"; do
     [[ "$extra" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^\"\'\\]*$ ]] || fail "$where: '$extra' is not NAME=VALUE (quotes and backslashes only around it)"
@@ -84,18 +96,30 @@ hosts_without() { local i; for i in "${!targets[@]}"; do if ! has_role "$i" "$1"
 
 mapfile -t servers < <(hosts_with consul-server)
 mapfile -t clients < <(hosts_without consul-server)
-mapfile -t push_nodes < <(hosts_with push-service)
-mapfile -t gateways < <(hosts_with main-gateway)
+# The order of the services' restarts: the nodes of tcp services before the http entries that call them.
+services_by_kind=()
+for kind in tcp http; do
+  for service in "${services[@]}"; do
+    if [ "${service_kind[$service]}" = "$kind" ]; then services_by_kind+=("$service"); fi
+  done
+done
 [ ${#servers[@]} -gt 0 ] || fail "no host has the role consul-server (three are usual)"
 if (( ${#servers[@]} % 2 == 0 )); then
   say "warning: ${#servers[@]} Consul servers; an odd number (3 or 5) tolerates as many failures with fewer servers"
 fi
 
 # --- what each host gets ---------------------------------------------------------------------------
+service_unit() { echo "mesh-service@$1"; } # service: the systemd unit that runs it
+
+host_services() { # host index: its services, in restart order
+  local service
+  for service in "${services_by_kind[@]}"; do if has_role "$1" "$service"; then echo "$service"; fi; done
+}
+
 unit_list() { # host index: the units it runs, in start order
+  local service
   echo consul
-  if has_role "$1" push-service; then echo push-service; fi
-  if has_role "$1" main-gateway; then echo main-gateway; fi
+  for service in $(host_services "$1"); do service_unit "$service"; done
 }
 
 # Writes TEMPLATE with NAME=VALUE settings: a line `NAME=...` of the template is replaced, other
@@ -141,19 +165,23 @@ stage_host() { # host index, folder
     cluster_hcl | grep -v '^bootstrap_expect' > "$dir/consul.d/cluster.hcl"
   fi
   unit_list "$i" > "$dir/units"
-  while read -r unit; do
-    cp "$DEPLOY/systemd/$unit.service" "$dir/systemd/"
-    if [ "$unit" = consul ]; then
-      write_env "$DEPLOY/systemd/consul.env" "$dir/env/consul.env" "CONSUL_BIND_ADDR=${addresses[$i]}" "${settings[@]}"
-    else
-      write_env "$DEPLOY/systemd/$unit.env" "$dir/env/$unit.env" "${settings[@]}"
-      cp "$ROOT/$unit/target/$unit.jar" "$dir/jars/"
-    fi
-  done < "$dir/units"
+  cp "$DEPLOY/systemd/consul.service" "$dir/systemd/"
+  write_env "$DEPLOY/systemd/consul.env" "$dir/env/consul.env" "CONSUL_BIND_ADDR=${addresses[$i]}" "${settings[@]}"
+  for service in $(host_services "$i"); do
+    cp "$DEPLOY/systemd/mesh-service@.service" "$dir/systemd/"
+    write_env "$DEPLOY/systemd/$service.env" "$dir/env/$service.env" "${settings[@]}"
+    # the unit runs /opt/consul-mesh/<service>.jar, whatever the built jar is called
+    cp "${service_jar[$service]}" "$dir/jars/$service.jar"
+  done
 }
 
 describe() { # host index
   echo "${targets[$1]} (${addresses[$1]}): $(unit_list "$1" | tr '\n' ' ')"
+}
+
+describe_service() { # service
+  local jar=${service_jar[$1]}
+  echo "$1: ${service_kind[$1]}, port ${service_port[$1]}, registers as ${service_consul_name[$1]}, ${jar#"$ROOT/"}"
 }
 
 say "inventory $inventory:"
@@ -161,19 +189,23 @@ for i in "${!targets[@]}"; do
   role=client; if has_role "$i" consul-server; then role=server; fi
   echo "  $(describe "$i")— Consul $role${extras[$i]:+; settings: $(tr '\n' ' ' <<< "${extras[$i]}")}"
 done
-say "order of restarts: Consul servers, Consul clients, push-service nodes, gateways; one at a time,"
-say "each waiting up to $timeout s for its Consul check (restarting: $only)"
+if [ ${#services[@]} -gt 0 ]; then
+  say "services:"
+  for service in "${services_by_kind[@]}"; do echo "  $(describe_service "$service")"; done
+fi
+order="Consul servers, Consul clients"
+for service in "${services_by_kind[@]}"; do order+=", $service (${service_kind[$service]})"; done
+say "order of restarts: $order;"
+say "one host at a time, each waiting up to $timeout s for its Consul check (restarting: $only)"
 if $plan_only; then
   say "cluster.hcl for the servers:"; cluster_hcl | sed 's/^/  /'
   exit 0
 fi
 
 # --- what this machine needs -----------------------------------------------------------------------
-for i in "${push_nodes[@]}" "${gateways[@]}"; do
-  for unit in $(unit_list "$i"); do
-    [ "$unit" = consul ] && continue
-    [ -f "$ROOT/$unit/target/$unit.jar" ] || fail "$unit/target/$unit.jar is missing: build it with mvn -B -DskipTests package"
-  done
+for service in "${services[@]}"; do
+  [ -f "${service_jar[$service]}" ] || fail "${service_jar[$service]#"$ROOT/"} (the jar of $service," \
+    "deploy/services/$service.conf) is missing: build it, e.g. ./mvnw -B -DskipTests package"
 done
 if $copy_consul && [ -z "$consul_binary" ]; then
   consul_binary=$(bash "$ROOT/consul/install.sh" | tail -n 1) || fail "no consul binary (see consul/install.sh above)"
@@ -214,7 +246,7 @@ drop_unchanged() { # stage folder, "sum  path" lines of the host's installed fil
     [ -f "$file" ] || continue
     case "$file" in
       */bin/consul) source=$consul_binary destination=/usr/local/bin/consul ;;
-      *) source="$ROOT/$(basename "$file" .jar)/target/$(basename "$file")" destination=/opt/consul-mesh/$(basename "$file") ;;
+      *) source=${service_jar[$(basename "$file" .jar)]} destination=/opt/consul-mesh/$(basename "$file") ;;
     esac
     sha256_of "$source"
     if grep -qx "${local_sums[$source]}  $destination" <<< "$installed"; then rm "$file"; kept+=("$(basename "$file")"); fi
@@ -272,7 +304,9 @@ if [ "$only" != apps ]; then
   roll consul "wait-consul client" "${clients[@]}"
 fi
 if [ "$only" != consul ]; then
-  roll push-service "wait-service push-service" "${push_nodes[@]}"
-  roll main-gateway "wait-service main-gateway" "${gateways[@]}"
+  for service in "${services_by_kind[@]}"; do
+    mapfile -t service_hosts < <(hosts_with "$service")
+    roll "$(service_unit "$service")" "wait-service ${service_consul_name[$service]} $(service_unit "$service")" "${service_hosts[@]}"
+  done
 fi
 say "done: $restarted node(s) restarted, every one passing its Consul check"

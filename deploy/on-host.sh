@@ -4,11 +4,12 @@
 #
 #   install STAGE                 put the files of a staged folder in place, create users and folders,
 #                                 reload systemd and enable the units listed in STAGE/units
-#   restart UNIT                  systemctl restart UNIT
+#   restart UNIT                  systemctl restart UNIT (mesh-service@NAME first stops and removes the
+#                                 NAME.service an earlier deploy.sh installed for that service)
 #   leader                        the Raft leader the local Consul agent knows ("" when none)
 #   wait-consul server|client S   wait up to S seconds until the local Consul agent is healthy
-#   wait-service NAME S           wait up to S seconds until the instances of NAME registered with the
-#                                 local agent pass their Consul checks
+#   wait-service NAME UNIT S      wait up to S seconds until the instances of the Consul service NAME
+#                                 registered with the local agent pass their checks (UNIT: for the hint)
 set -euo pipefail
 
 CONSUL_HTTP="http://127.0.0.1:8500"
@@ -56,6 +57,23 @@ install_stage() {
   systemctl enable --quiet $(cat "$stage/units")
   say "installed $(tr '\n' ' ' < "$stage/units")"
   rm -rf "$stage"
+}
+
+# Before the template unit mesh-service@.service, deploy.sh installed one unit per service
+# (push-service.service): it would hold the service's port, so it goes when the new unit first starts,
+# on this host's turn in the rolling restart. A unit deploy.sh did not write is left alone.
+restart_unit() { # unit
+  local unit=$1 old
+  if [[ "$unit" == mesh-service@* ]]; then
+    old="/etc/systemd/system/${unit#mesh-service@}.service"
+    if [ -f "$old" ] && grep -q 'Installed by deploy/deploy.sh' "$old"; then
+      systemctl disable --now --quiet "$(basename "$old")" || true
+      rm -f "$old"
+      systemctl daemon-reload
+      say "replaced $(basename "$old") (an earlier deploy.sh's unit) by $unit"
+    fi
+  fi
+  systemctl restart "$unit"
 }
 
 leader() {
@@ -131,7 +149,7 @@ service_ready() {
 
 case "${1:-}" in
   install) install_stage "${2:?staged folder}" ;;
-  restart) systemctl restart "${2:?unit}" ;;
+  restart) restart_unit "${2:?unit}" ;;
   leader) leader ;;
   wait-consul)
     case "${2:-}" in
@@ -140,7 +158,7 @@ case "${1:-}" in
       *) fail "wait-consul server|client SECONDS" ;;
     esac ;;
   wait-service)
-    service_name=${2:?service name}; unit=$service_name
-    wait_until "$service_name passing in Consul" "${3:-180}" service_ready ;;
+    service_name=${2:?service name}; unit=${3:?unit}
+    wait_until "$service_name passing in Consul" "${4:-180}" service_ready ;;
   *) fail "unknown command '${1:-}' (install, restart, leader, wait-consul, wait-service)" ;;
 esac

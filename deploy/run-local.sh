@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
 # Runs the whole mesh on this machine: a Consul dev agent with its web UI, two push-service nodes and
-# the gateway, all on loopback. Builds what it needs on first use, waits until every part passes its
-# Consul health check, then prints the URLs. The processes keep running in the background.
+# the gateway, all on loopback, and any service of your own you add. Builds what it needs on first
+# use, waits until every part passes its Consul health check, then prints the URLs. The processes
+# keep running in the background.
 #
-#   deploy/run-local.sh          start (or say what is already running)
-#   deploy/run-local.sh stop     stop everything this script started (SIGTERM, graceful)
-#   deploy/run-local.sh status   show what runs
+#   deploy/run-local.sh [--service SPEC]...   start (or say what is already running)
+#   deploy/run-local.sh stop                  stop everything this script started (SIGTERM, graceful)
+#   deploy/run-local.sh status                show what runs
+#
+# Your own service: describe it once in deploy/services/NAME.conf (as deploy.sh reads it: JAR, KIND,
+# PORT, CONSUL_SERVICE, and LOCAL_ARGS, the arguments that put one instance on {host}:{port}; see
+# deploy/services/push-service.conf), then add it to the run with
+#   --service NAME                   one instance on the description's PORT, its JAR
+#   --service NAME:3101,3102         one instance per port
+#   --service NAME=path/to.jar:3101  another jar (relative to where you run this script)
+# or the same specs, space-separated, in LOCAL_SERVICES. Each instance gets its own free port for
+# {admin_port} (its actuator). tcp services start after Consul with push-service, http ones after them
+# with the gateway; every instance must pass in Consul as CONSUL_SERVICE. Its log: .run/logs/NAME-N.log.
 #
 # Settings (environment): MESH_HOST (127.0.0.1), CONSUL_HTTP_PORT (8500), GATEWAY_PORT (3000),
 # GATEWAY_MANAGEMENT_PORT (9000),
 # PUSH_TCP_PORTS ("3001 3002"), PUSH_HTTP_PORTS ("8081 8082"), CONSUL_INTERNAL_PORTS ("18300 18301 18302"),
-# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, as deploy/systemd/*.env), MALLOC_ARENA_MAX (2).
+# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, as deploy/systemd/*.env), MALLOC_ARENA_MAX (2),
+# LOCAL_SERVICES (services of your own, as --service takes them).
 set -euo pipefail
+CALLER_DIR=$PWD
 cd "$(dirname "$0")/.."
+ROOT=$PWD
+# shellcheck source=deploy/service-descriptions.sh
+. deploy/service-descriptions.sh
 
 HOST="${MESH_HOST:-127.0.0.1}"
 CONSUL_HTTP_PORT="${CONSUL_HTTP_PORT:-8500}"
@@ -55,6 +71,74 @@ stop_all() {
 
 port_free() { ! (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
+# The services this run starts, in start order once sorted by kind, with their instances' ports.
+local_services=() added_services=()
+declare -A local_ports=() local_admin_ports=()
+
+run_service() { # name, ports, admin ports (space-separated, one per instance)
+  local name=$1
+  [[ " ${local_services[*]} " != *" $name "* ]] || fail "$name is already part of the run (push-service and main-gateway" \
+    "take their ports from PUSH_TCP_PORTS, GATEWAY_PORT, ...; a service of yours once)"
+  local_services+=("$name") local_ports[$name]=$2 local_admin_ports[$name]=$3
+}
+
+add_service() { # NAME[=JAR][:PORT[,PORT...]], from --service or LOCAL_SERVICES
+  local spec=$1 name jar ports port admin_ports=""
+  [[ "$spec" =~ ^([a-z0-9][a-z0-9-]*)(=([^:]+))?(:([0-9]+(,[0-9]+)*))?$ ]] \
+    || fail "service '$spec': expected NAME, NAME:PORT[,PORT...] or NAME=JAR:PORT[,PORT...] (see the top of this script)"
+  name=${BASH_REMATCH[1]} jar=${BASH_REMATCH[3]} ports=${BASH_REMATCH[5]}
+  load_service "$name" || fail "service '$spec': describe it in deploy/services/$name.conf (deploy/README.md, 'A service of your own')"
+  if [ -n "$jar" ]; then
+    if [[ "$jar" != /* ]]; then jar="$CALLER_DIR/$jar"; fi
+    service_jar[$name]=$jar
+  fi
+  ports=${ports:-${service_port[$name]}}
+  for port in ${ports//,/ }; do admin_ports+="0 "; done   # 0: any free port
+  run_service "$name" "${ports//,/ }" "$admin_ports"
+  added_services+=("$name")
+}
+
+# The processes of the service's instances: NAME-1, NAME-2 ... for the nodes of a tcp service and for an
+# http service with several instances, NAME for the only instance of an http service (main-gateway).
+instance_name() { # name, index, count
+  if [ "${service_kind[$1]}" = http ] && [ "$3" = 1 ]; then echo "$1"; else echo "$1-$(($2 + 1))"; fi
+}
+
+# Starts every instance of a service with the arguments of its description's LOCAL_ARGS.
+start_service() { # name
+  local name=$1 i port admin process jar local_args args=() ports admins
+  read -r -a ports <<< "${local_ports[$name]}"
+  read -r -a admins <<< "${local_admin_ports[$name]}"
+  jar=${service_jar[$name]#"$ROOT/"}
+  for i in "${!ports[@]}"; do
+    port=${ports[$i]} admin=${admins[$i]:-0}
+    process=$(instance_name "$name" "$i" "${#ports[@]}")
+    if [ "${service_kind[$name]}" = tcp ]; then
+      say "starting $name node $((i + 1)) on TCP $HOST:$port"
+    else
+      say "starting $process on http://$HOST:$port"
+    fi
+    local_args=${service_local_args[$name]//\{host\}/$HOST}
+    local_args=${local_args//\{port\}/$port}
+    local_args=${local_args//\{admin_port\}/$admin}
+    read -r -a args <<< "$local_args"
+    # shellcheck disable=SC2086
+    start_process "$process" "$LOG_DIR/$process.log" java $JAVA_OPTS -jar "$jar" "${common[@]}" "${args[@]}"
+  done
+}
+
+wait_for_service() { # name
+  local name=$1 count what noun=instances
+  count=$(wc -w <<< "${local_ports[$name]}")
+  if [ "${service_kind[$name]}" = tcp ]; then noun=nodes; fi
+  case "$count" in
+    1) what="$name" ;;
+    2) what="both $name $noun" ;;
+    *) what="all $count $name $noun" ;;
+  esac
+  wait_for "$what passing in Consul" 120 passing_at_least "${service_consul_name[$name]}" "$count"
+}
+
 start_process() { # name, log file, command...
   local name=$1 log=$2; shift 2
   "$@" > "$log" 2>&1 &
@@ -91,7 +175,10 @@ start_all() {
   rm -f "$PID_FILE"
   command -v java >/dev/null || fail "java is not installed (Java 17 or later is needed)"
   command -v curl >/dev/null || fail "curl is not installed"
-  for port in "$CONSUL_HTTP_PORT" "${CONSUL_INTERNAL_PORTS[@]}" "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT" "${TCP_PORTS[@]}" "${HTTP_PORTS[@]}"; do
+  local name port
+  for port in "$CONSUL_HTTP_PORT" "${CONSUL_INTERNAL_PORTS[@]}" \
+      $(for name in "${local_services[@]}"; do echo "${local_ports[$name]} ${local_admin_ports[$name]}"; done); do
+    [ "$port" != 0 ] || continue
     port_free "$port" || fail "port $port on $HOST is in use; free it or choose other ports (see the top of this script)"
   done
 
@@ -99,10 +186,13 @@ start_all() {
   consul=$(bash consul/install.sh | tail -n 1) || fail "no Consul binary (see consul/install.sh's message above)"
 
   if [ ! -f push-service/target/push-service.jar ] || [ ! -f main-gateway/target/main-gateway.jar ] \
-     || [ -n "$(find pom.xml */pom.xml */src/main -newer main-gateway/target/main-gateway.jar -print -quit 2>/dev/null)" ]; then
+     || [ -n "$(find pom.xml ./*/pom.xml ./*/src/main -newer main-gateway/target/main-gateway.jar -print -quit 2>/dev/null)" ]; then
     say "building the jars (./mvnw -DskipTests package)"
     ./mvnw -B -q -DskipTests package
   fi
+  for name in "${local_services[@]}"; do
+    [ -f "${service_jar[$name]}" ] || fail "${service_jar[$name]} (the jar of $name) is missing: build it first"
+  done
 
   mkdir -p "$LOG_DIR"
   say "starting Consul dev agent on $HOST:$CONSUL_HTTP_PORT"
@@ -112,24 +202,15 @@ start_all() {
     -serf-wan-port "${CONSUL_INTERNAL_PORTS[2]}"
   wait_for "Consul electing itself leader" 60 consul_has_leader
 
-  local common=(--spring.cloud.consul.host="$HOST" --spring.cloud.consul.port="$CONSUL_HTTP_PORT")
-  for i in "${!TCP_PORTS[@]}"; do
-    say "starting push-service node $((i + 1)) on TCP $HOST:${TCP_PORTS[$i]}"
-    # shellcheck disable=SC2086
-    start_process "push-service-$((i + 1))" "$LOG_DIR/push-service-$((i + 1)).log" \
-      java $JAVA_OPTS -jar push-service/target/push-service.jar "${common[@]}" \
-      --push.tcp.host="$HOST" --push.tcp.port="${TCP_PORTS[$i]}" --push.tcp.advertised-host="$HOST" \
-      --server.address="$HOST" --server.port="${HTTP_PORTS[$i]}"
+  # the nodes of tcp services first, then the http entries that call them
+  local common=(--spring.cloud.consul.host="$HOST" --spring.cloud.consul.port="$CONSUL_HTTP_PORT") ordered=() kind
+  for kind in tcp http; do
+    for name in "${local_services[@]}"; do
+      if [ "${service_kind[$name]}" = "$kind" ]; then ordered+=("$name"); fi
+    done
   done
-  say "starting main-gateway on http://$HOST:$GATEWAY_PORT"
-  # shellcheck disable=SC2086
-  start_process main-gateway "$LOG_DIR/main-gateway.log" \
-    java $JAVA_OPTS -jar main-gateway/target/main-gateway.jar "${common[@]}" \
-    --server.address="$HOST" --server.port="$GATEWAY_PORT" --mesh.registration.advertised-host="$HOST" \
-    --management.server.port="$GATEWAY_MANAGEMENT_PORT"
-
-  wait_for "both push-service nodes passing in Consul" 120 passing_at_least push-service "${#TCP_PORTS[@]}"
-  wait_for "main-gateway passing in Consul" 120 passing_at_least main-gateway 1
+  for name in "${ordered[@]}"; do start_service "$name"; done
+  for name in "${ordered[@]}"; do wait_for_service "$name"; done
 
   cat <<MSG
 
@@ -139,13 +220,37 @@ The mesh is running:
   gateway health             http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health
   nodes as the gateway sees  http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/mesh
   logs                       $LOG_DIR/
-Stop it with: deploy/run-local.sh stop
 MSG
+  local addresses
+  for name in "${added_services[@]}"; do
+    addresses=""
+    for port in ${local_ports[$name]}; do addresses+=" $HOST:$port"; done
+    printf '  %-26s %s\n' "$name" "${service_kind[$name]}$addresses"
+  done
+  echo "Stop it with: deploy/run-local.sh stop"
 }
 
-case "${1:-start}" in
-  start) start_all ;;
+action=start
+requested=()
+read -r -a requested <<< "${LOCAL_SERVICES:-}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --service) requested+=("${2:?--service NAME[=JAR][:PORT[,PORT...]]}"); shift ;;
+    --service=*) requested+=("${1#--service=}") ;;
+    start|stop|status) action=$1 ;;
+    *) fail "unknown argument '$1' (start, stop, status, --service NAME[=JAR][:PORT,...])" ;;
+  esac
+  shift
+done
+
+case "$action" in
+  start)
+    load_service push-service || exit 1
+    load_service main-gateway || exit 1
+    run_service push-service "${TCP_PORTS[*]}" "${HTTP_PORTS[*]}"
+    run_service main-gateway "$GATEWAY_PORT" "$GATEWAY_MANAGEMENT_PORT"
+    for spec in "${requested[@]}"; do add_service "$spec"; done
+    start_all ;;
   stop) stop_all ;;
   status) if [ -n "$(running_pids)" ]; then running_pids; else say "not running"; fi ;;
-  *) fail "unknown command '$1' (start, stop or status)" ;;
 esac

@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.fail;
  * (three Consul servers; two application servers, each with a Consul client agent and a push-service
  * node; one with the gateway and its client agent), each with its own address and Debian's sshd, and
  * {@code deploy/deploy.sh} installs and starts everything over SSH from an inventory, through the
- * systemd units of {@code deploy/systemd} (a systemctl stand-in runs exactly their ExecStart with their
- * EnvironmentFile, since systemd is not PID 1 here). No node is told its address: each registers the
+ * systemd units of {@code deploy/systemd}: {@code consul.service}, and the template
+ * {@code mesh-service@.service} for each service role (a systemctl stand-in runs exactly their
+ * ExecStart with their EnvironmentFile, since systemd is not PID 1 here). No node is told its address: each registers the
  * default, its host's first non-loopback IPv4 address. Then, under load: a second deployment restarts
  * every Consul agent one at a time, one application server loses its link, and the Consul leader stops.
  *
@@ -95,6 +96,7 @@ class MultiHostDeployIT {
     private void deployAndCheck(NamespacedHosts hosts) throws Exception {
         Path inventory = writeInventory(hosts);
         try {
+            anUnknownRoleIsRefusedNamingItsLine(inventory);
             String firstDeploy = runDeployScript(hosts, inventory);
             assertThat(firstDeploy).contains("no Consul leader yet (a new cluster)");
             verifyUnitsWithSystemdAnalyze(hosts);
@@ -124,6 +126,24 @@ class MultiHostDeployIT {
         Path file = Files.createTempFile("multihost-inventory", ".txt");
         Files.writeString(file, inventory);
         return file;
+    }
+
+    /** A role with no service description stops deploy.sh before it connects anywhere. */
+    private void anUnknownRoleIsRefusedNamingItsLine(Path inventory) throws IOException {
+        Path wrong = Files.createTempFile("multihost-inventory-unknown-role", ".txt");
+        try {
+            Files.writeString(wrong, Files.readString(inventory) + "10.77.0.99 10.77.0.99 orders\n");
+            int line = (int) Files.readString(wrong).lines().count();
+            NamespacedHosts.Result result = NamespacedHosts.run(Duration.ofSeconds(30),
+                    List.of("bash", ProjectPaths.root().resolve("deploy/deploy.sh").toString(), "--plan", wrong.toString()),
+                    Map.of());
+            assertThat(result.exitCode()).as("deploy.sh --plan with the role 'orders': %s", result.output()).isNotZero();
+            assertThat(result.output()).contains(wrong + ":" + line + ": unknown role 'orders'")
+                    .contains("deploy/services/orders.conf").contains("main-gateway, push-service");
+            note("an inventory line with the undescribed role 'orders' is refused: %s", result.output().strip());
+        } finally {
+            Files.deleteIfExists(wrong);
+        }
     }
 
     /** Runs deploy/deploy.sh with the inventory over the hosts' SSH; returns its output once it passed. */
@@ -170,10 +190,11 @@ class MultiHostDeployIT {
     private void verifyUnitsWithSystemdAnalyze(NamespacedHosts hosts) {
         for (String host : HOSTS.keySet()) {
             List<String> units = new ArrayList<>(List.of("/etc/systemd/system/consul.service"));
+            // an instance of the template: systemd-analyze loads mesh-service@.service for it
             if (host.startsWith("app-")) {
-                units.add("/etc/systemd/system/push-service.service");
+                units.add("/etc/systemd/system/mesh-service@push-service.service");
             } else if (host.startsWith("gateway-")) {
-                units.add("/etc/systemd/system/main-gateway.service");
+                units.add("/etc/systemd/system/mesh-service@main-gateway.service");
             }
             List<String> command = new ArrayList<>(List.of("systemd-analyze", "verify"));
             command.addAll(units);
@@ -186,7 +207,7 @@ class MultiHostDeployIT {
 
     private void processesRunAsTheirUnitsSayWithoutAnAdvertisedHost(NamespacedHosts hosts) throws IOException {
         for (String host : List.of("app-1", "app-2")) {
-            long push = hosts.unitPid(host, "push-service");
+            long push = hosts.unitPid(host, "mesh-service@push-service");
             String commandLine = String.join(" ", Files.readString(Path.of("/proc", String.valueOf(push), "cmdline"))
                     .split("\0"));
             String environment = Files.readString(Path.of("/proc", String.valueOf(push), "environ"));
@@ -198,8 +219,14 @@ class MultiHostDeployIT {
                     .split("\0"));
             assertThat(consulLine).isEqualTo("/usr/local/bin/consul agent -config-dir=/etc/consul.d -bind=" + hosts.address(host));
         }
-        note("push-service runs as `/usr/bin/java %s -jar /opt/consul-mesh/push-service.jar` with no advertised-host"
-                + " anywhere in its command line or environment; each Consul agent with -bind=<its host's address>", JAVA_OPTS);
+        long gateway = hosts.unitPid("gateway-1", "mesh-service@main-gateway");
+        String gatewayLine = String.join(" ", Files.readString(Path.of("/proc", String.valueOf(gateway), "cmdline")).split("\0"));
+        assertThat(gatewayLine).isEqualTo("/usr/bin/java " + JAVA_OPTS + " -jar /opt/consul-mesh/main-gateway.jar");
+        assertThat(Files.readString(Path.of("/proc", String.valueOf(gateway), "environ")))
+                .contains("SERVER_PORT=3000\0").contains("CONSUL_HOST=127.0.0.1\0").doesNotContain("ADVERTISED");
+        note("mesh-service@push-service runs as `/usr/bin/java %s -jar /opt/consul-mesh/push-service.jar`,"
+                + " mesh-service@main-gateway the same with main-gateway.jar, with no advertised host anywhere in their"
+                + " command lines or environments; each Consul agent with -bind=<its host's address>", JAVA_OPTS);
     }
 
     private void eachNodeRegisteredTheAddressOfItsOwnHost(NamespacedHosts hosts) throws IOException {
