@@ -136,10 +136,12 @@ public final class PooledNode {
         failuresInARow++;
     }
 
-    /** The node answered (with an error of its handler): its transport works. */
+    /**
+     * The node answered (with an error, or an answer the caller cannot use): its transport works, so
+     * timeouts start counting again; its failures in a row go on (they count for the outlier rules).
+     */
     void succeededTransport() {
         timeoutsInARow.set(0);
-        failuresInARow = 0;
     }
 
     /** Counts a request timeout; returns the timeouts in a row. */
