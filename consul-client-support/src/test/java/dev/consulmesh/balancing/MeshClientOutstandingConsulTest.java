@@ -8,6 +8,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
@@ -107,7 +108,7 @@ class MeshClientOutstandingConsulTest {
         for (int i = 0; i < 20; i++) {
             assertThat(mesh.send("svc", "read", null).block(Duration.ofSeconds(10)).value().asText()).isEqualTo("news");
             assertThatThrownBy(() -> mesh.send("svc", "fail", null).block(Duration.ofSeconds(10)))
-                    .hasMessageContaining("the handler failed");
+                    .isInstanceOf(RemoteErrorException.class);
         }
 
         assertThat(outstanding()).containsExactly(0, 0);
