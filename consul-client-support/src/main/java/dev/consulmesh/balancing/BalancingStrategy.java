@@ -8,7 +8,9 @@ public enum BalancingStrategy {
     /** Every node in turn. */
     ROUND_ROBIN(RoundRobinBalancer::new),
     /** Two random nodes, the one with fewer outstanding requests (P2C). */
-    LEAST_OUTSTANDING(LeastOutstandingBalancer::new);
+    LEAST_OUTSTANDING(LeastOutstandingBalancer::new),
+    /** Two random nodes, the one with the lower peak-EWMA latency times outstanding requests plus one. */
+    PEAK_EWMA(PeakEwmaBalancer::new);
 
     private final Supplier<LoadBalancer> factory;
 

@@ -7,6 +7,8 @@ import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.InstanceHealth;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.ServicePool;
@@ -28,14 +30,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 /**
  * Calls services by name, like Nest's {@code ClientProxy} but across every healthy node of the
  * service. Each call takes the service's pool (Consul's healthy set minus the nodes this caller
  * ejected), picks a node with the service's balancer and uses that node's persistent client. A failed
  * attempt is made again on another node when it cannot have reached a handler, or when its pattern is
- * idempotent, within the call's deadline and the service's retry budget. Events are sent again only
- * when they were not written at all.
+ * idempotent, within the call's deadline and the service's retry budget ({@link RetryRule} reads the
+ * failure's {@link CallFailure classification}). A caller's decoder runs on each attempt's answer: an
+ * answer it cannot use ({@link UnusableAnswerException}) counts against the node that gave it. Events
+ * are sent again only when they were not written at all.
  */
 public final class MeshClient implements AutoCloseable {
 
@@ -70,6 +75,16 @@ public final class MeshClient implements AutoCloseable {
      * @param data    any value Jackson turns into JSON
      */
     public Mono<NodeReply> send(String service, Object pattern, Object data) {
+        return send(service, pattern, data, Function.identity());
+    }
+
+    /**
+     * Like {@link #send(String, Object, Object)}, with the caller's {@code decoder} run on each attempt's
+     * answer. When it throws (an {@link UnusableAnswerException}, or any other exception), the answer is
+     * unusable: it counts against the node that gave it, as an {@link dev.consulmesh.failure.FailureKind#UNUSABLE_ANSWER},
+     * and a call to an idempotent pattern is tried on another node.
+     */
+    public <T> Mono<T> send(String service, Object pattern, Object data, Function<NodeReply, T> decoder) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
         Duration timeout = properties.getRequestTimeout();
@@ -78,11 +93,11 @@ public final class MeshClient implements AutoCloseable {
             route.budget().recordRequest();
             Call call = new Call(route, patternNode, dataNode, idempotentPatterns.contains(patternNode),
                     System.nanoTime() + timeout.toNanos());
-            return awaitPool(route).then(Mono.defer(() -> attempt(call)));
+            return awaitPool(route).then(Mono.defer(() -> attempt(call, decoder)));
         });
     }
 
-    private Mono<NodeReply> attempt(Call call) {
+    private <T> Mono<T> attempt(Call call, Function<NodeReply, T> decoder) {
         ServiceRoute route = call.route;
         List<PooledNode> candidates = route.pool().candidates(call.tried);
         if (candidates.isEmpty()) {
@@ -96,26 +111,38 @@ public final class MeshClient implements AutoCloseable {
         Duration timeout = Duration.ofNanos(call.idempotent ? Math.min(remaining, properties.getAttemptTimeout().toNanos()) : remaining);
         PooledNode node = route.balancer().choose(candidates);
         call.tried.add(node);
-        node.begin();
+        long started = node.begin();
         // doFinally runs once per attempt, whether it completes, fails or is cancelled — also when the
         // caller's own code throws on the answer and cancels it after it completed (counting both
         // terminate and cancel decremented twice and drove the count below zero).
         return node.client().send(call.pattern, call.data, timeout)
                 .collectList()
-                .doFinally(signal -> node.end())
-                .map(values -> {
+                .doFinally(signal -> node.end(started))
+                .map(values -> decode(node, new NodeReply(node.node(), values), decoder))
+                .map(value -> {
                     route.pool().succeeded(node);
-                    return new NodeReply(node.node(), values);
+                    return value;
                 })
                 .onErrorResume(failure -> {
-                    route.pool().failed(node, failure);
+                    CallFailure classified = CallFailure.of(failure);
+                    route.pool().failed(node, classified);
+                    CallFailure previous = call.lastFailure == null ? null : CallFailure.of(call.lastFailure);
                     call.lastFailure = failure;
-                    if (!mayRetry(call, failure, RetryRule.mayRetry(failure, call.idempotent))) {
+                    if (!mayRetry(call, failure, RetryRule.mayRetry(classified, previous, call.idempotent))) {
                         return Mono.error(failure);
                     }
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
-                    return attempt(call);
+                    return attempt(call, decoder);
                 });
+    }
+
+    /** The caller's reading of a node's answer; whatever it throws makes the answer that node's unusable one. */
+    private static <T> T decode(PooledNode node, NodeReply reply, Function<NodeReply, T> decoder) {
+        try {
+            return decoder.apply(reply);
+        } catch (RuntimeException e) {
+            throw UnusableAnswerException.of(node.node().address(), e);
+        }
     }
 
     /**
@@ -163,9 +190,10 @@ public final class MeshClient implements AutoCloseable {
                     return node.node();
                 }))
                 .onErrorResume(failure -> {
-                    route.pool().failed(node, failure);
+                    CallFailure classified = CallFailure.of(failure);
+                    route.pool().failed(node, classified);
                     call.lastFailure = failure;
-                    if (!mayRetry(call, failure, RetryRule.mayResendEvent(failure))) {
+                    if (!mayRetry(call, failure, RetryRule.mayResendEvent(classified))) {
                         return Mono.error(failure);
                     }
                     return emitAttempt(call);
@@ -237,6 +265,8 @@ public final class MeshClient implements AutoCloseable {
             InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
             nodes.add(new NodeStatus(node.node().instanceId(), node.node().address(), node.state().text(),
                     node.stateReason(), node.stateSince(), node.outstanding(), node.successes(), node.failures(),
+                    node.failuresInARow(), Math.round(node.windowFailurePercent()),
+                    Math.round(node.latencyMillis() * 10) / 10.0,
                     health == null ? null : health.status().text(),
                     node.diagnosis() == null ? null : node.diagnosis().text(),
                     node.diagnosis() == null ? null : node.diagnosis().at()));

@@ -1,6 +1,7 @@
 package dev.consulmesh.balancing;
 
 import dev.consulmesh.pool.EjectionSettings;
+import dev.consulmesh.pool.OutlierSettings;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.tls.TlsProperties;
 import jakarta.validation.Valid;
@@ -49,7 +50,10 @@ public class MeshClientProperties {
     @DurationMin(millis = 1)
     private Duration frameTimeout = Duration.ofSeconds(30);
 
-    /** How a call picks a node: round-robin, or least-outstanding (two random choices). */
+    /**
+     * How a call picks a node: round-robin, least-outstanding (two random choices, fewer outstanding
+     * requests), or peak-ewma (two random choices, lower latency times outstanding requests plus one).
+     */
     @NotNull
     private BalancingStrategy strategy = BalancingStrategy.ROUND_ROBIN;
 
@@ -97,8 +101,15 @@ public class MeshClientProperties {
             throw new IllegalArgumentException("mesh.client.ejection.max-time (" + ejection.maxTime.toMillis()
                     + " ms) is shorter than mesh.client.ejection.base-time (" + ejection.baseTime.toMillis() + " ms)");
         }
+        if (ejection.window.toMillis() < 10) {
+            throw new IllegalArgumentException("mesh.client.ejection.window must be at least 10 ms, got "
+                    + ejection.window.toMillis() + " ms");
+        }
         return new EjectionSettings(ejection.consecutiveTimeouts, ejection.baseTime, ejection.maxTime, ejection.jitter,
-                ejection.panicThreshold, ejection.probeTimeout);
+                ejection.panicThreshold, ejection.probeTimeout,
+                new OutlierSettings(ejection.consecutiveFailures, ejection.failurePercentThreshold,
+                        ejection.failurePercentMargin, ejection.minimumRequests, ejection.window,
+                        ejection.maxEjectionPercent, ejection.trialCalls));
     }
 
     /** TCP keep-alive on the persistent connections to nodes. */
@@ -177,6 +188,109 @@ public class MeshClientProperties {
         @NotNull
         @DurationMin(millis = 1)
         private Duration probeTimeout = Duration.ofSeconds(1);
+
+        /**
+         * Failures of any kind in a row (error answers, unusable answers, timeouts) that eject a node,
+         * when its failure share over the window exceeds the other nodes' by failure-percent-margin.
+         */
+        @Min(1)
+        private int consecutiveFailures = 5;
+
+        /**
+         * A node that failed at least this share (percent) of its calls over the window, with at least
+         * minimum-requests calls, is ejected when its share exceeds the other nodes' by failure-percent-margin.
+         */
+        @Min(1)
+        @Max(100)
+        private int failurePercentThreshold = 50;
+
+        /**
+         * Percentage points by which a node's failure share must exceed that of the service's other nodes
+         * together before a failure rule ejects it: errors every node gives (bad input) eject none.
+         */
+        @Min(0)
+        @Max(100)
+        private int failurePercentMargin = 30;
+
+        /** Calls over the window that a node, and its peers together, need before the failure-share rule judges it. */
+        @Min(1)
+        private int minimumRequests = 10;
+
+        /** The sliding window over which the failure rules count a node's outcomes. */
+        @NotNull
+        @DurationMin(millis = 10)
+        private Duration window = Duration.ofSeconds(10);
+
+        /**
+         * Most nodes (percent of those listed) the failure rules hold out of rotation at once; at least
+         * one is always allowed. Refused or reset connections and consecutive timeouts eject regardless.
+         */
+        @Min(0)
+        @Max(100)
+        private int maxEjectionPercent = 10;
+
+        /**
+         * Calls a node re-admitted after an ejection for timeouts or failures must answer on trial (a few
+         * calls at first, then a growing share; ejected again at its first failure) before it is healthy.
+         */
+        @Min(1)
+        private int trialCalls = 5;
+
+        public int getConsecutiveFailures() {
+            return consecutiveFailures;
+        }
+
+        public void setConsecutiveFailures(int consecutiveFailures) {
+            this.consecutiveFailures = consecutiveFailures;
+        }
+
+        public int getFailurePercentThreshold() {
+            return failurePercentThreshold;
+        }
+
+        public void setFailurePercentThreshold(int failurePercentThreshold) {
+            this.failurePercentThreshold = failurePercentThreshold;
+        }
+
+        public int getFailurePercentMargin() {
+            return failurePercentMargin;
+        }
+
+        public void setFailurePercentMargin(int failurePercentMargin) {
+            this.failurePercentMargin = failurePercentMargin;
+        }
+
+        public int getMinimumRequests() {
+            return minimumRequests;
+        }
+
+        public void setMinimumRequests(int minimumRequests) {
+            this.minimumRequests = minimumRequests;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public int getMaxEjectionPercent() {
+            return maxEjectionPercent;
+        }
+
+        public void setMaxEjectionPercent(int maxEjectionPercent) {
+            this.maxEjectionPercent = maxEjectionPercent;
+        }
+
+        public int getTrialCalls() {
+            return trialCalls;
+        }
+
+        public void setTrialCalls(int trialCalls) {
+            this.trialCalls = trialCalls;
+        }
 
         public int getConsecutiveTimeouts() {
             return consecutiveTimeouts;

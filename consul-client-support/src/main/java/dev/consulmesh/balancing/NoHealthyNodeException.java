@@ -1,7 +1,11 @@
 package dev.consulmesh.balancing;
 
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.ClassifiedFailure;
+import dev.consulmesh.failure.FailureKind;
+
 /** No instance of the service is passing its health check in Consul, so the call was not made. */
-public class NoHealthyNodeException extends RuntimeException {
+public class NoHealthyNodeException extends RuntimeException implements ClassifiedFailure {
 
     private final String service;
 
@@ -12,5 +16,10 @@ public class NoHealthyNodeException extends RuntimeException {
 
     public String service() {
         return service;
+    }
+
+    @Override
+    public CallFailure callFailure() {
+        return new CallFailure(FailureKind.NO_NODE, CallFailure.Blame.NONE, getMessage());
     }
 }

@@ -5,19 +5,23 @@ import java.time.Instant;
 /**
  * One node as this caller sees it, for the {@code mesh} actuator endpoint.
  *
- * @param instanceId   the instance id registered in Consul
- * @param address      host:port
- * @param state        healthy, ejected or draining
- * @param stateReason  why it is in that state
- * @param stateSince   since when
- * @param outstanding  requests of this caller waiting for its answer
- * @param successes    attempts it answered
- * @param failures     attempts that failed on it
- * @param consul       its status in Consul (passing, warning, critical), null when Consul does not list it
- * @param diagnosis    the latest connectivity check, null before the first
- * @param diagnosedAt  when that check ran
+ * @param instanceId      the instance id registered in Consul
+ * @param address         host:port
+ * @param state           healthy, trial (back after an ejection for timeouts or failures, with a small,
+ *                        growing share), ejected or draining
+ * @param stateReason     why it is in that state (for an ejected node: the rule that ejected it, with its figures)
+ * @param stateSince      since when
+ * @param outstanding     requests of this caller waiting for its answer
+ * @param successes       attempts it answered
+ * @param failures        attempts that failed on it
+ * @param failuresInARow  attempts that failed on it since its last answer
+ * @param failurePercent  its failed attempts as a share (percent) of its attempts over the outlier window
+ * @param latencyMillis   peak-EWMA of its attempts' latency, in milliseconds (0 before the first)
+ * @param consul          its status in Consul (passing, warning, critical), null when Consul does not list it
+ * @param diagnosis       the latest connectivity check, null before the first
+ * @param diagnosedAt     when that check ran
  */
 public record NodeStatus(String instanceId, String address, String state, String stateReason, Instant stateSince,
-                         int outstanding, long successes, long failures, String consul, String diagnosis,
-                         Instant diagnosedAt) {
+                         int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
+                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt) {
 }

@@ -2,10 +2,9 @@ package dev.consulmesh.connectivity;
 
 import tools.jackson.databind.JsonNode;
 import dev.consulmesh.discovery.ServiceNode;
-import dev.consulmesh.transport.client.ConnectionClosedException;
+import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.transport.client.NodeUnreachableException;
-import dev.consulmesh.transport.client.RemoteErrorException;
-import dev.consulmesh.transport.client.RequestTimeoutException;
+import dev.consulmesh.transport.client.UnreachableReason;
 import dev.consulmesh.transport.client.TcpClient;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.wire.LimitViolations;
@@ -63,27 +62,29 @@ public final class ConnectivityProbe {
     private static ProbeResult classify(Throwable failure, long started) {
         Duration took = since(started);
         String detail = String.valueOf(failure.getMessage());
-        if (failure instanceof RemoteErrorException) {
+        CallFailure call = CallFailure.of(failure);
+        if (call.nodeAnswered()) {
             return new ProbeResult(ProbeOutcome.ANSWERS, took, "");
         }
-        if (failure instanceof RequestTimeoutException) {
-            return new ProbeResult(ProbeOutcome.NOT_ANSWERING, took, detail);
-        }
-        if (failure instanceof ConnectionClosedException) {
-            return new ProbeResult(ProbeOutcome.CLOSED, took, detail);
-        }
-        if (failure instanceof NodeUnreachableException unreachable) {
-            ProbeOutcome outcome = switch (unreachable.reason()) {
-                case REFUSED -> ProbeOutcome.REFUSED;
-                case CONNECT_TIMEOUT -> ProbeOutcome.CONNECT_TIMEOUT;
-                case NO_ROUTE -> ProbeOutcome.NO_ROUTE;
-                case RESET -> ProbeOutcome.CLOSED;
-                case TLS_HANDSHAKE -> ProbeOutcome.TLS_FAILED;
-                default -> ProbeOutcome.OTHER;
-            };
-            return new ProbeResult(outcome, took, detail);
-        }
-        return new ProbeResult(ProbeOutcome.OTHER, took, detail);
+        ProbeOutcome outcome = switch (call.kind()) {
+            case TIMED_OUT -> ProbeOutcome.NOT_ANSWERING;
+            case WRITTEN_THEN_FAILED -> ProbeOutcome.CLOSED;
+            case TLS_HANDSHAKE -> ProbeOutcome.TLS_FAILED;
+            case NOT_WRITTEN -> failure instanceof NodeUnreachableException unreachable
+                    ? notConnected(unreachable.reason()) : ProbeOutcome.OTHER;
+            default -> ProbeOutcome.OTHER;
+        };
+        return new ProbeResult(outcome, took, detail);
+    }
+
+    private static ProbeOutcome notConnected(UnreachableReason reason) {
+        return switch (reason) {
+            case REFUSED -> ProbeOutcome.REFUSED;
+            case CONNECT_TIMEOUT -> ProbeOutcome.CONNECT_TIMEOUT;
+            case NO_ROUTE -> ProbeOutcome.NO_ROUTE;
+            case RESET -> ProbeOutcome.CLOSED;
+            default -> ProbeOutcome.OTHER;
+        };
     }
 
     private static Duration since(long started) {

@@ -15,14 +15,22 @@ import java.util.Objects;
  * @param panicThresholdPercent when fewer than this share of the listed nodes are in rotation, route
  *                             to the least-bad of all of them (0: only when none is left)
  * @param probeTimeout         how long a probe waits for the connection, then for the answer
+ * @param outliers             ejection of nodes that answer badly or slowly compared with their peers
  */
 public record EjectionSettings(int consecutiveTimeouts, Duration baseTime, Duration maxTime, double jitter,
-                               int panicThresholdPercent, Duration probeTimeout) {
+                               int panicThresholdPercent, Duration probeTimeout, OutlierSettings outliers) {
+
+    /** With the default outlier rules. */
+    public EjectionSettings(int consecutiveTimeouts, Duration baseTime, Duration maxTime, double jitter,
+                            int panicThresholdPercent, Duration probeTimeout) {
+        this(consecutiveTimeouts, baseTime, maxTime, jitter, panicThresholdPercent, probeTimeout, OutlierSettings.defaults());
+    }
 
     public EjectionSettings {
         Objects.requireNonNull(baseTime, "baseTime");
         Objects.requireNonNull(maxTime, "maxTime");
         Objects.requireNonNull(probeTimeout, "probeTimeout");
+        Objects.requireNonNull(outliers, "outliers");
         if (consecutiveTimeouts < 1) {
             throw new IllegalArgumentException("consecutiveTimeouts must be at least 1, got " + consecutiveTimeouts);
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One node in a caller's rotation: its persistent client, its state, and what the caller saw of it
- * (requests outstanding, successes, failures, failures in a row, the latest diagnosis).
+ * (requests outstanding, successes, failures, failures in a row, outcomes over a sliding window, a
+ * peak-EWMA of its latency, the latest diagnosis).
  */
 public final class PooledNode {
 
@@ -28,16 +29,23 @@ public final class PooledNode {
     private volatile Instant stateSince = Instant.now();
     private volatile String stateReason = "";
     private volatile Diagnosis diagnosis;
+    private final OutcomeWindow window;
+    private final LatencyEwma latency = new LatencyEwma();
     /** Ejections since the node last served a call; guarded by the pool. */
     int ejectionsInARow;
     /** When the ejected node is probed to come back, System.nanoTime(); guarded by the pool. */
     long probeDueNanos;
+    /** Whether the node's last ejection came from its answers or slowness (then it comes back on trial); guarded by the pool. */
+    boolean ejectedForOutcomes;
+    /** Calls the node answered since it came back on trial; written under the pool's lock. */
+    volatile int trialSuccesses;
 
-    PooledNode(ServiceNode node, TcpClient client, Counter successCounter, Counter failureCounter) {
+    PooledNode(ServiceNode node, TcpClient client, Counter successCounter, Counter failureCounter, OutcomeWindow window) {
         this.node = node;
         this.client = client;
         this.successCounter = successCounter;
         this.failureCounter = failureCounter;
+        this.window = window;
     }
 
     public ServiceNode node() {
@@ -81,9 +89,24 @@ public final class PooledNode {
         return diagnosis;
     }
 
-    /** A call starts on this node. */
-    public void begin() {
+    /** Peak-EWMA of the latency of its calls, in milliseconds; 0 before its first call ended. */
+    public double latencyMillis() {
+        return latency.nanos() / 1_000_000.0;
+    }
+
+    /** Its failures as a percentage of its calls over the outlier window; 0 without calls. */
+    public double windowFailurePercent() {
+        return outcomes(System.nanoTime()).failurePercent();
+    }
+
+    OutcomeWindow.Outcomes outcomes(long nowNanos) {
+        return window.outcomes(nowNanos);
+    }
+
+    /** A call starts on this node; returns its start, for {@link #end(long)}. */
+    public long begin() {
         outstanding.incrementAndGet();
+        return System.nanoTime();
     }
 
     /** A call on this node ended, however it ended. */
@@ -91,7 +114,15 @@ public final class PooledNode {
         outstanding.decrementAndGet();
     }
 
+    /** A call begun at {@code startedNanos} ended, however it ended: its time counts in the latency. */
+    public void end(long startedNanos) {
+        long now = System.nanoTime();
+        latency.observe(now - startedNanos, now);
+        end();
+    }
+
     void succeeded() {
+        window.record(true, System.nanoTime());
         successes.increment();
         successCounter.increment();
         timeoutsInARow.set(0);
@@ -99,15 +130,18 @@ public final class PooledNode {
     }
 
     void failed() {
+        window.record(false, System.nanoTime());
         failures.increment();
         failureCounter.increment();
         failuresInARow++;
     }
 
-    /** The node answered (with an error of its handler): its transport works. */
+    /**
+     * The node answered (with an error, or an answer the caller cannot use): its transport works, so
+     * timeouts start counting again; its failures in a row go on (they count for the outlier rules).
+     */
     void succeededTransport() {
         timeoutsInARow.set(0);
-        failuresInARow = 0;
     }
 
     /** Counts a request timeout; returns the timeouts in a row. */
@@ -119,7 +153,7 @@ public final class PooledNode {
         state = next;
         stateReason = reason;
         stateSince = Instant.now();
-        if (next == NodeState.HEALTHY) {
+        if (next == NodeState.HEALTHY || next == NodeState.TRIAL) {
             timeoutsInARow.set(0);
             failuresInARow = 0;
         }

@@ -6,13 +6,9 @@ import dev.consulmesh.connectivity.ProbeResult;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.InstanceHealth;
 import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.metrics.MeshMetrics;
-import dev.consulmesh.transport.client.ConnectionClosedException;
-import dev.consulmesh.transport.client.NodeUnreachableException;
-import dev.consulmesh.transport.client.RemoteErrorException;
-import dev.consulmesh.transport.client.RequestTimeoutException;
 import dev.consulmesh.transport.client.TcpClient;
-import dev.consulmesh.transport.client.UnreachableReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +19,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The nodes of one service as one caller sees them. Consul's healthy set decides which nodes exist;
  * this caller's own experience decides which of them are in rotation: a node that refuses, resets or
- * does not connect is ejected at once, one that times out several requests in a row too. An ejected
- * node is probed (see {@link ConnectivityProbe}) after a growing, jittered backoff and comes back when
- * it answers; every probe leaves a {@link Diagnosis}, logged when it changes. When too few nodes are
- * left in rotation, calls go to the least-bad of all of them (panic mode) rather than failing.
+ * does not connect is ejected at once, one that times out several requests in a row too, and one whose
+ * failures stand out from its peers' ({@link OutlierRules}). An ejected node is probed (see
+ * {@link ConnectivityProbe}) after a growing, jittered backoff and comes back when it answers: at once
+ * when its connection had failed, on {@link NodeState#TRIAL trial} when its answers or slowness ejected
+ * it (the probe shows it listens, not that it answers real calls in time: its trial calls do). Every
+ * probe leaves a {@link Diagnosis}, logged when it changes. When too few nodes are left in rotation,
+ * calls go to the least-bad of all of them (panic mode) rather than failing.
  */
 public final class ServicePool implements AutoCloseable {
 
@@ -43,6 +43,7 @@ public final class ServicePool implements AutoCloseable {
     private final ConnectivityProbe probe;
     private final EjectionSettings settings;
     private final EjectionBackoff backoff;
+    private final OutlierRules outliers;
     private final ScheduledExecutorService scheduler;
     private final MeshMetrics metrics;
     private final Object lock = new Object();
@@ -60,6 +61,7 @@ public final class ServicePool implements AutoCloseable {
         this.probe = probe;
         this.settings = settings;
         this.backoff = new EjectionBackoff(settings);
+        this.outliers = new OutlierRules(settings.outliers());
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
@@ -92,7 +94,8 @@ public final class ServicePool implements AutoCloseable {
 
     private PooledNode newNode(ServiceNode node) {
         String id = node.instanceId();
-        return new PooledNode(node, clients.apply(node), metrics.requests(service, id, true), metrics.requests(service, id, false));
+        return new PooledNode(node, clients.apply(node), metrics.requests(service, id, true), metrics.requests(service, id, false),
+                new OutcomeWindow(settings.outliers().window()));
     }
 
     private boolean drained(PooledNode node) {
@@ -120,25 +123,47 @@ public final class ServicePool implements AutoCloseable {
             return List.of();
         }
         List<PooledNode> healthy = new ArrayList<>(listed.size());
+        List<PooledNode> heldBack = new ArrayList<>();
         for (PooledNode node : listed) {
-            if (node.state() == NodeState.HEALTHY) {
+            if (node.state() == NodeState.HEALTHY || (node.state() == NodeState.TRIAL && admitsTrialCall(node))) {
                 healthy.add(node);
+            } else if (node.state() == NodeState.TRIAL) {
+                heldBack.add(node);
             }
         }
-        boolean inPanic = healthy.isEmpty() || healthy.size() * 100 < settings.panicThresholdPercent() * listed.size();
-        notePanic(inPanic, healthy.size(), listed.size());
+        int inRotation = healthy.size() + heldBack.size();
+        boolean inPanic = inRotation == 0 || inRotation * 100 < settings.panicThresholdPercent() * listed.size();
+        notePanic(inPanic, inRotation, listed.size());
         List<PooledNode> pool = inPanic ? listed : healthy;
-        if (tried.isEmpty() && !inPanic) {
+        if (tried.isEmpty() && !inPanic && !pool.isEmpty()) {
             return pool;
         }
-        List<PooledNode> untried = new ArrayList<>(pool.size());
-        for (PooledNode node : pool) {
+        List<PooledNode> untried = untried(pool, tried);
+        if (untried.isEmpty() && !inPanic) {
+            untried = untried(heldBack, tried); // better a node on trial than no node
+        }
+        // Below the panic threshold every listed node shares the load; with none left, the least-bad ones do.
+        return inPanic && inRotation == 0 ? leastBad(untried) : untried;
+    }
+
+    private static List<PooledNode> untried(List<PooledNode> nodes, Collection<PooledNode> tried) {
+        List<PooledNode> untried = new ArrayList<>(nodes.size());
+        for (PooledNode node : nodes) {
             if (!tried.contains(node)) {
                 untried.add(node);
             }
         }
-        // Below the panic threshold every listed node shares the load; with none left, the least-bad ones do.
-        return inPanic && healthy.isEmpty() ? leastBad(untried) : untried;
+        return untried;
+    }
+
+    /**
+     * A node on trial takes a few calls at first, then a growing share: with n calls answered on trial,
+     * at most n+1 at once, and each call with a chance of (n+1)/(trial-calls+1).
+     */
+    private boolean admitsTrialCall(PooledNode node) {
+        int answered = node.trialSuccesses;
+        return node.outstanding() <= answered
+                && ThreadLocalRandom.current().nextInt(settings.outliers().trialCalls() + 1) <= answered;
     }
 
     private static List<PooledNode> leastBad(List<PooledNode> nodes) {
@@ -172,58 +197,99 @@ public final class ServicePool implements AutoCloseable {
         return panic;
     }
 
-    /** A call on the node got its answer. */
+    /** A call on the node got its answer (one the caller could use). */
     public void succeeded(PooledNode node) {
         node.succeeded();
         synchronized (lock) {
+            if (node.state() != NodeState.TRIAL) {
+                node.ejectionsInARow = 0;
+                return;
+            }
+            node.trialSuccesses++;
+            if (node.trialSuccesses < settings.outliers().trialCalls()) {
+                return;
+            }
             node.ejectionsInARow = 0;
+            node.moveTo(NodeState.HEALTHY, "answered " + node.trialSuccesses + " calls on trial");
         }
+        log.info("service {}: node {} ({}) answered its trial calls; fully back in rotation", service,
+                node.node().instanceId(), node.node().address());
     }
 
     /** A call on the node failed: count it, and eject the node when the failure says it cannot serve. */
     public void failed(PooledNode node, Throwable failure) {
-        if (failure instanceof RemoteErrorException) {
-            node.failed();
+        failed(node, CallFailure.of(failure));
+    }
+
+    /** A call on the node failed: count it, and eject the node when the failure says it cannot serve. */
+    public void failed(PooledNode node, CallFailure failure) {
+        if (failure.blame() == CallFailure.Blame.NONE) {
+            return; // e.g. the node left the set on this side; not the node's fault
+        }
+        node.failed();
+        if (failure.nodeAnswered()) {
             node.succeededTransport();
+        }
+        if (node.state() == NodeState.TRIAL && failedTrial(node, failure)) {
+            eject(node, "a failed call on trial: " + failure.cause(), true);
             return;
         }
-        if (failure instanceof NodeUnreachableException unreachable) {
-            if (unreachable.reason() == UnreachableReason.CLIENT_CLOSED) {
-                return; // the node left the set on this side; not the node's fault
+        switch (failure.blame()) {
+            case CONNECTION -> {
+                eject(node, failure.cause(), false);
+                return;
             }
-            node.failed();
-            eject(node, describe(unreachable.reason()));
-        } else if (failure instanceof ConnectionClosedException) {
-            node.failed();
-            eject(node, "its connection closed with requests pending");
-        } else if (failure instanceof RequestTimeoutException timeout) {
-            node.failed();
-            int inARow = node.timedOut();
-            if (inARow >= settings.consecutiveTimeouts()) {
-                eject(node, inARow + " request timeouts in a row (" + timeout.timeout().toMillis() + " ms each)");
+            case SLOWNESS -> {
+                int inARow = node.timedOut();
+                if (inARow >= settings.consecutiveTimeouts()) {
+                    eject(node, inARow + " request timeouts in a row (" + failure.cause() + " each)", true);
+                    return;
+                }
             }
-        } else {
-            node.failed();
+            default -> {
+            }
+        }
+        ejectIfOutlier(node, failure);
+    }
+
+    /** On trial, a call that fails for the node's own reasons (not one all nodes fail) ends the trial. */
+    private boolean failedTrial(PooledNode node, CallFailure failure) {
+        if (failure.blame() != CallFailure.Blame.ANSWER) {
+            return true;
+        }
+        synchronized (lock) {
+            return outliers.standsOut(node, active.values(), System.nanoTime());
         }
     }
 
-    private static String describe(UnreachableReason reason) {
-        return switch (reason) {
-            case REFUSED -> "a refused connection";
-            case CONNECT_TIMEOUT -> "a connection that was not made in time";
-            case NO_ROUTE -> "no route to it";
-            case RESET -> "a reset connection";
-            case TLS_HANDSHAKE -> "a failed TLS handshake";
-            default -> "a failed connection";
-        };
-    }
-
-    private void eject(PooledNode node, String reason) {
-        Duration wait;
+    /** Ejects a node whose failures stand out from its peers', within the most nodes these rules may hold out. */
+    private void ejectIfOutlier(PooledNode node, CallFailure failure) {
+        String verdict;
         synchronized (lock) {
-            if (closed || node.state() != NodeState.HEALTHY || active.get(node.node()) != node) {
+            verdict = outliers.verdict(node, active.values(), failure, System.nanoTime());
+            if (verdict == null) {
                 return;
             }
+            long ejected = active.values().stream().filter(other -> other.state() == NodeState.EJECTED).count();
+            int allowed = settings.outliers().maxEjected(active.size());
+            if (ejected >= allowed) {
+                log.debug("service {}: node {} is an outlier ({}) but {} of {} node(s) are out already (max-ejection-percent)",
+                        service, node.node().instanceId(), verdict, ejected, active.size());
+                return;
+            }
+        }
+        eject(node, verdict, true);
+    }
+
+    /** @param forOutcomes ejected for its answers or slowness, not its connection: it comes back on trial */
+    private void eject(PooledNode node, String reason, boolean forOutcomes) {
+        Duration wait;
+        synchronized (lock) {
+            NodeState state = node.state();
+            if (closed || (state != NodeState.HEALTHY && state != NodeState.TRIAL) || active.get(node.node()) != node) {
+                return;
+            }
+            node.ejectedForOutcomes = forOutcomes;
             node.ejectionsInARow++;
             wait = backoff.forEjection(node.ejectionsInARow);
             node.probeDueNanos = System.nanoTime() + wait.toNanos();
@@ -251,6 +317,14 @@ public final class ServicePool implements AutoCloseable {
         synchronized (lock) {
             if (closed || node.state() != NodeState.EJECTED || active.get(node.node()) != node) {
                 return; // it left Consul's set meanwhile
+            }
+            if (result.answers() && node.ejectedForOutcomes) {
+                node.trialSuccesses = 0;
+                node.moveTo(NodeState.TRIAL, "answered a probe; on trial after " + node.stateReason());
+                log.info("service {}: node {} ({}) answered a probe in {} ms; back on trial for {} call(s)", service,
+                        node.node().instanceId(), node.node().address(), result.took().toMillis(),
+                        settings.outliers().trialCalls());
+                return;
             }
             if (result.answers()) {
                 node.moveTo(NodeState.HEALTHY, "answered a probe");
@@ -292,11 +366,11 @@ public final class ServicePool implements AutoCloseable {
         }
     }
 
-    /** Nodes in rotation now. */
+    /** Nodes in rotation now, those on trial included. */
     public int usable() {
         int usable = 0;
         for (PooledNode node : rotation) {
-            if (node.state() == NodeState.HEALTHY) {
+            if (node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL) {
                 usable++;
             }
         }

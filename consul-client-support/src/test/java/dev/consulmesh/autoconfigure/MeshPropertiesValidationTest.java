@@ -56,6 +56,13 @@ class MeshPropertiesValidationTest {
         assertRejected("mesh.client.ejection.panic-threshold", "101", "mesh.client", "ejection.panicThreshold");
         assertRejected("mesh.client.ejection.jitter", "-0.1", "mesh.client", "ejection.jitter");
         assertRejected("mesh.client.ejection.consecutive-timeouts", "0", "mesh.client", "ejection.consecutiveTimeouts");
+        assertRejected("mesh.client.ejection.consecutive-failures", "0", "mesh.client", "ejection.consecutiveFailures");
+        assertRejected("mesh.client.ejection.failure-percent-threshold", "0", "mesh.client", "ejection.failurePercentThreshold");
+        assertRejected("mesh.client.ejection.failure-percent-margin", "101", "mesh.client", "ejection.failurePercentMargin");
+        assertRejected("mesh.client.ejection.minimum-requests", "0", "mesh.client", "ejection.minimumRequests");
+        assertRejected("mesh.client.ejection.window", "5ms", "mesh.client", "ejection.window");
+        assertRejected("mesh.client.ejection.max-ejection-percent", "101", "mesh.client", "ejection.maxEjectionPercent");
+        assertRejected("mesh.client.ejection.trial-calls", "0", "mesh.client", "ejection.trialCalls");
         assertRejected("mesh.registration.verify-interval", "0s");
     }
 
@@ -90,6 +97,15 @@ class MeshPropertiesValidationTest {
             assertThat(context).hasNotFailed();
             assertThat(context.getBean(dev.consulmesh.balancing.MeshClientProperties.class).getStrategy())
                     .isEqualTo(dev.consulmesh.balancing.BalancingStrategy.LEAST_OUTSTANDING);
+        });
+    }
+
+    @Test
+    void thePeakEwmaStrategyIsChosenByProperty() {
+        runner.withPropertyValues("mesh.client.strategy=peak-ewma").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(dev.consulmesh.balancing.MeshClientProperties.class).getStrategy())
+                    .isEqualTo(dev.consulmesh.balancing.BalancingStrategy.PEAK_EWMA);
         });
     }
 

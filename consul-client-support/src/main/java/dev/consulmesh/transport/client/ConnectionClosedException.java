@@ -1,5 +1,8 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.FailureKind;
+
 /** The connection closed while the request was waiting for its answer. */
 public class ConnectionClosedException extends TransportException {
 
@@ -8,7 +11,8 @@ public class ConnectionClosedException extends TransportException {
     }
 
     @Override
-    public boolean mayHaveReachedHandler() {
-        return true;
+    public CallFailure callFailure() {
+        return new CallFailure(FailureKind.WRITTEN_THEN_FAILED, CallFailure.Blame.CONNECTION,
+                "its connection closed with requests pending");
     }
 }

@@ -1,5 +1,8 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.FailureKind;
+
 /** The request could not be written to the node: connection refused, reset, or not made in time. */
 public class NodeUnreachableException extends TransportException {
 
@@ -15,7 +18,11 @@ public class NodeUnreachableException extends TransportException {
     }
 
     @Override
-    public boolean mayHaveReachedHandler() {
-        return false;
+    public CallFailure callFailure() {
+        return switch (reason) {
+            case CLIENT_CLOSED -> new CallFailure(FailureKind.NOT_WRITTEN, CallFailure.Blame.NONE, reason.description());
+            case TLS_HANDSHAKE -> new CallFailure(FailureKind.TLS_HANDSHAKE, CallFailure.Blame.CONNECTION, reason.description());
+            default -> new CallFailure(FailureKind.NOT_WRITTEN, CallFailure.Blame.CONNECTION, reason.description());
+        };
     }
 }

@@ -1,6 +1,8 @@
 package dev.consulmesh.transport.client;
 
 import tools.jackson.databind.JsonNode;
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.FailureKind;
 
 /**
  * The node answered with an error: what its handler threw ({@code err}), or the "no matching message
@@ -31,9 +33,11 @@ public class RemoteErrorException extends TransportException {
         return noHandler;
     }
 
+    /** "No handler" means the request reached no handler; any other error is the handler's answer. */
     @Override
-    public boolean mayHaveReachedHandler() {
-        return true;
+    public CallFailure callFailure() {
+        return new CallFailure(noHandler ? FailureKind.NOT_WRITTEN : FailureKind.REMOTE_ERROR, CallFailure.Blame.ANSWER,
+                remoteMessage());
     }
 
     private static String describe(JsonNode err) {

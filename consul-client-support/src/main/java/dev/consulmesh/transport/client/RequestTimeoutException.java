@@ -1,5 +1,8 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.FailureKind;
+
 import java.time.Duration;
 
 /** The node did not answer within the request's timeout. */
@@ -17,7 +20,7 @@ public class RequestTimeoutException extends TransportException {
     }
 
     @Override
-    public boolean mayHaveReachedHandler() {
-        return true;
+    public CallFailure callFailure() {
+        return new CallFailure(FailureKind.TIMED_OUT, CallFailure.Blame.SLOWNESS, timeout.toMillis() + " ms");
     }
 }

@@ -1,10 +1,13 @@
 package dev.consulmesh.transport.client;
 
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.ClassifiedFailure;
+
 /**
- * A call to a node failed. {@link #mayHaveReachedHandler()} tells a caller whether retrying the call
- * on another node could run it twice.
+ * A call to a node failed. {@link #callFailure()} classifies it for every decision about it;
+ * {@link #mayHaveReachedHandler()} reads that classification.
  */
-public abstract class TransportException extends RuntimeException {
+public abstract class TransportException extends RuntimeException implements ClassifiedFailure {
 
     private final String node;
 
@@ -18,6 +21,11 @@ public abstract class TransportException extends RuntimeException {
         return node;
     }
 
-    /** False when the request was never written to the node, so no handler can have run it. */
-    public abstract boolean mayHaveReachedHandler();
+    /**
+     * False when no handler can have run the request (it was never written, or the node answered that
+     * no handler serves its pattern): retrying it on another node cannot run it twice.
+     */
+    public final boolean mayHaveReachedHandler() {
+        return callFailure().kind().mayHaveReachedHandler();
+    }
 }

@@ -4,17 +4,28 @@ package dev.consulmesh.transport.client;
 public enum UnreachableReason {
 
     /** Nothing listens on the port: the node is down, or listens on another address. */
-    REFUSED,
+    REFUSED("a refused connection"),
     /** The connection was not made within the connect timeout: a firewall drops it, or the route is wrong. */
-    CONNECT_TIMEOUT,
+    CONNECT_TIMEOUT("a connection that was not made in time"),
     /** The network says the host or network cannot be reached. */
-    NO_ROUTE,
+    NO_ROUTE("no route to it"),
     /** The connection was reset or closed before the request was written. */
-    RESET,
+    RESET("a reset connection"),
     /** The TLS handshake failed: an untrusted or mismatched certificate, or a peer that does not speak TLS. */
-    TLS_HANDSHAKE,
+    TLS_HANDSHAKE("a failed TLS handshake"),
     /** The client was closed on this side (the node left the healthy set). */
-    CLIENT_CLOSED,
+    CLIENT_CLOSED("its client closed on this side"),
     /** Anything else the operating system reported. */
-    OTHER
+    OTHER("a failed connection");
+
+    private final String description;
+
+    UnreachableReason(String description) {
+        this.description = description;
+    }
+
+    /** The reason in a few words, fit to follow "after" in a log line. */
+    public String description() {
+        return description;
+    }
 }

@@ -1,8 +1,9 @@
 package dev.consulmesh.gateway.news;
 
 import dev.consulmesh.balancing.NoHealthyNodeException;
+import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;
-import dev.consulmesh.transport.client.RequestTimeoutException;
 import dev.consulmesh.transport.client.TransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every failure as a JSON error a caller can act on, never a stack trace: 400 for a bad parameter,
- * 503 when the service has no healthy node, 504 when the node does not answer in time, 502 when it
- * fails otherwise.
+ * Every failure as a JSON error a caller can act on, never a stack trace: 400 for a bad parameter; for
+ * a failed call to the mesh, the status its {@link CallFailure classification} calls for: 503 when the
+ * service has no healthy node, 504 when the node does not answer in time, 502 when it fails otherwise.
  */
 @RestControllerAdvice
 public class GatewayErrors {
@@ -31,27 +32,20 @@ public class GatewayErrors {
         return error(HttpStatus.BAD_REQUEST, e.getMessage(), null);
     }
 
-    @ExceptionHandler(NoHealthyNodeException.class)
-    ResponseEntity<Map<String, Object>> noHealthyNode(NoHealthyNodeException e) {
-        return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), e.service());
-    }
-
-    @ExceptionHandler(RequestTimeoutException.class)
-    ResponseEntity<Map<String, Object>> timeout(RequestTimeoutException e) {
+    @ExceptionHandler({NoHealthyNodeException.class, TransportException.class, UnusableAnswerException.class})
+    ResponseEntity<Map<String, Object>> callFailed(RuntimeException e) {
+        HttpStatus status = switch (CallFailure.of(e).kind()) {
+            case NO_NODE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case TIMED_OUT -> HttpStatus.GATEWAY_TIMEOUT;
+            default -> HttpStatus.BAD_GATEWAY;
+        };
+        if (e instanceof NoHealthyNodeException noNode) {
+            return error(status, e.getMessage(), noNode.service());
+        }
         log.warn("{}", e.getMessage());
-        return error(HttpStatus.GATEWAY_TIMEOUT, e.getMessage(), null);
-    }
-
-    @ExceptionHandler(RemoteErrorException.class)
-    ResponseEntity<Map<String, Object>> remoteError(RemoteErrorException e) {
-        log.warn("{}", e.getMessage());
-        return error(HttpStatus.BAD_GATEWAY, "the news node " + e.node() + " answered with an error: " + e.remoteMessage(), null);
-    }
-
-    @ExceptionHandler(TransportException.class)
-    ResponseEntity<Map<String, Object>> transport(TransportException e) {
-        log.warn("{}", e.getMessage());
-        return error(HttpStatus.BAD_GATEWAY, e.getMessage(), null);
+        String message = e instanceof RemoteErrorException remote
+                ? "the news node " + remote.node() + " answered with an error: " + remote.remoteMessage() : e.getMessage();
+        return error(status, message, null);
     }
 
     /** Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. */

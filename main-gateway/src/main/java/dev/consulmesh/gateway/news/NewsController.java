@@ -6,7 +6,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.balancing.MeshClient;
 import dev.consulmesh.balancing.NodeReply;
-import dev.consulmesh.transport.client.RemoteErrorException;
+import dev.consulmesh.failure.UnusableAnswerException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -56,15 +56,16 @@ public class NewsController {
         if (page.beforeId() != null) {
             data.put("beforeId", page.beforeId());
         }
-        return mesh.send(properties.getService(), properties.getPattern(), data)
-                .map(reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
+        // The page is read on each attempt: a node whose answer is not a list of news counts as failing,
+        // and the call goes on to another node.
+        return mesh.send(properties.getService(), properties.getPattern(), data,
+                reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
     }
 
     private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
         JsonNode items = reply.value();
         if (items == null || !items.isArray()) {
-            throw new RemoteErrorException(reply.node().address(), mapper.getNodeFactory().stringNode(
-                    "expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType())), false);
+            throw new UnusableAnswerException("expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType()));
         }
         ArrayNode pageItems = mapper.createArrayNode();
         for (int i = 0; i < Math.min(items.size(), page.limit()); i++) {
