@@ -1,8 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.MeshClientProperties;
-import dev.consulmesh.balancing.NodeClients;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.MeshClientProperties;
+import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;

@@ -1,7 +1,7 @@
 package dev.consulmesh.autoconfigure;
 
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.ServiceStatus;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.ServiceReport;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -22,7 +22,7 @@ public class MeshEndpoint {
     }
 
     @ReadOperation
-    public Map<String, Map<String, ServiceStatus>> services() {
+    public Map<String, Map<String, ServiceReport>> services() {
         return Map.of("services", mesh.status());
     }
 }

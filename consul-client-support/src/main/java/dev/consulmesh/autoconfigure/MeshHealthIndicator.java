@@ -1,7 +1,7 @@
 package dev.consulmesh.autoconfigure;
 
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.ServiceStatus;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.ServiceReport;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -26,7 +26,7 @@ final class MeshHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean up = true;
-        for (ServiceStatus service : mesh.status().values()) {
+        for (ServiceReport service : mesh.status().values()) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("usable", service.usable());
             details.put("listed", service.listed());

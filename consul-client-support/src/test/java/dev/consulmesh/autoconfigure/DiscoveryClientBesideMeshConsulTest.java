@@ -2,8 +2,8 @@ package dev.consulmesh.autoconfigure;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.consulmesh.autoconfigure.EchoApps.EchoHandlers;
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.NodeReply;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.NodeReply;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
 import org.junit.jupiter.api.AfterAll;

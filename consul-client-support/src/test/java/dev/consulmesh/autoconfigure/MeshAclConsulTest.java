@@ -5,9 +5,9 @@ import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.NoHealthyNodeException;
-import dev.consulmesh.balancing.NodeReply;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.NoHealthyNodeException;
+import dev.consulmesh.client.NodeReply;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.registration.RegistrationKeeper;
 import dev.consulmesh.registration.RegistrationRefusedException;

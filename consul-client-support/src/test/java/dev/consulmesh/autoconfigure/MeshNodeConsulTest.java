@@ -5,8 +5,8 @@ import dev.consulmesh.autoconfigure.EchoApps.EchoNode;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.NodeReply;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.NodeReply;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;

@@ -1,8 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
 import tools.jackson.databind.JsonNode;
-import dev.consulmesh.balancing.MeshClient;
-import dev.consulmesh.balancing.NodeReply;
+import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.NodeReply;
 import dev.consulmesh.testsupport.DockerConsul;
 import dev.consulmesh.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;

@@ -95,7 +95,7 @@ class MeshPropertiesValidationTest {
     void theStrategyIsChosenByProperty() {
         runner.withPropertyValues("mesh.client.strategy=least-outstanding").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(dev.consulmesh.balancing.MeshClientProperties.class).getStrategy())
+            assertThat(context.getBean(dev.consulmesh.client.MeshClientProperties.class).getStrategy())
                     .isEqualTo(dev.consulmesh.balancing.BalancingStrategy.LEAST_OUTSTANDING);
         });
     }
@@ -104,7 +104,7 @@ class MeshPropertiesValidationTest {
     void thePeakEwmaStrategyIsChosenByProperty() {
         runner.withPropertyValues("mesh.client.strategy=peak-ewma").run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context.getBean(dev.consulmesh.balancing.MeshClientProperties.class).getStrategy())
+            assertThat(context.getBean(dev.consulmesh.client.MeshClientProperties.class).getStrategy())
                     .isEqualTo(dev.consulmesh.balancing.BalancingStrategy.PEAK_EWMA);
         });
     }

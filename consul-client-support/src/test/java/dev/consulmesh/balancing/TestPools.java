@@ -1,5 +1,6 @@
 package dev.consulmesh.balancing;
 
+import dev.consulmesh.client.NodeClients;
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;

@@ -1,7 +1,7 @@
 package dev.consulmesh.failure;
 
 import tools.jackson.databind.ObjectMapper;
-import dev.consulmesh.balancing.NoHealthyNodeException;
+import dev.consulmesh.client.NoHealthyNodeException;
 import dev.consulmesh.retry.RetryRule;
 import dev.consulmesh.transport.client.ConnectionClosedException;
 import dev.consulmesh.transport.client.NodeUnreachableException;

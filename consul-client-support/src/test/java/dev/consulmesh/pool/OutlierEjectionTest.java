@@ -1,7 +1,7 @@
 package dev.consulmesh.pool;
 
 import tools.jackson.databind.ObjectMapper;
-import dev.consulmesh.balancing.NodeClients;
+import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.failure.CallFailure;

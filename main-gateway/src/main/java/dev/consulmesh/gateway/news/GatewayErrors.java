@@ -1,6 +1,6 @@
 package dev.consulmesh.gateway.news;
 
-import dev.consulmesh.balancing.NoHealthyNodeException;
+import dev.consulmesh.client.NoHealthyNodeException;
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;

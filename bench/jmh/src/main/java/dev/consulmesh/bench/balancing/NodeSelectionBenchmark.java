@@ -3,7 +3,7 @@ package dev.consulmesh.bench.balancing;
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.balancing.LoadBalancer;
-import dev.consulmesh.balancing.NodeClients;
+import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.metrics.MeshMetrics;

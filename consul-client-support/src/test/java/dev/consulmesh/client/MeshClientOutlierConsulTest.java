@@ -1,7 +1,8 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
@@ -140,7 +141,7 @@ class MeshClientOutlierConsulTest {
         await().atMost(WAIT).until(() -> mesh.status().get("svc").listed() == count);
     }
 
-    private NodeStatus status(TestNode node) {
+    private NodeReport status(TestNode node) {
         return mesh.status().get("svc").nodes().stream().filter(n -> n.instanceId().equals(node.instanceId()))
                 .findFirst().orElseThrow();
     }
@@ -205,7 +206,7 @@ class MeshClientOutlierConsulTest {
             assertThat(failure).isInstanceOf(RemoteErrorException.class).hasMessageContaining("data must be a number, got abc");
         }
 
-        assertThat(mesh.status().get("svc").nodes()).extracting(NodeStatus::state).containsOnly("healthy");
+        assertThat(mesh.status().get("svc").nodes()).extracting(NodeReport::state).containsOnly("healthy");
         assertThat(mesh.send("svc", "read", null).block(WAIT).value().asString()).isEqualTo("news");
     }
 

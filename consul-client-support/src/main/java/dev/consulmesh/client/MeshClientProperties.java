@@ -1,5 +1,7 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
+import dev.consulmesh.balancing.BalancingStrategy;
+import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.pool.OutlierSettings;
 import dev.consulmesh.transport.client.TcpClientOptions;

@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import tools.jackson.databind.JsonNode;
 import dev.consulmesh.discovery.ServiceNode;

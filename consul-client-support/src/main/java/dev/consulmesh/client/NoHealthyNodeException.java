@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.ClassifiedFailure;

@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +15,6 @@ import java.util.List;
  * @param consulProblemSince since when
  * @param nodes              every node this caller knows, draining ones included
  */
-public record ServiceStatus(String service, int usable, int listed, boolean panic, String consul,
-                            Instant consulProblemSince, List<NodeStatus> nodes) {
+public record ServiceReport(String service, int usable, int listed, boolean panic, String consul,
+                            Instant consulProblemSince, List<NodeReport> nodes) {
 }

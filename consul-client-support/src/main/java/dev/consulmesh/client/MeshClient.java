@@ -1,5 +1,7 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
+import dev.consulmesh.balancing.BalancingStrategy;
+import dev.consulmesh.balancing.LoadBalancer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.discovery.HealthyNodes;
@@ -251,19 +253,19 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /** Every service called so far, with its nodes as this caller sees them; by service name. */
-    public Map<String, ServiceStatus> status() {
-        Map<String, ServiceStatus> services = new TreeMap<>();
+    public Map<String, ServiceReport> status() {
+        Map<String, ServiceReport> services = new TreeMap<>();
         routes.forEach((service, route) -> services.put(service, status(route)));
         return services;
     }
 
-    private static ServiceStatus status(ServiceRoute route) {
+    private static ServiceReport status(ServiceRoute route) {
         ServicePool pool = route.pool();
         HealthyNodes set = pool.lastSet();
-        List<NodeStatus> nodes = new ArrayList<>();
+        List<NodeReport> nodes = new ArrayList<>();
         for (PooledNode node : pool.nodes()) {
             InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
-            nodes.add(new NodeStatus(node.node().instanceId(), node.node().address(), node.state().text(),
+            nodes.add(new NodeReport(node.node().instanceId(), node.node().address(), node.state().text(),
                     node.stateReason(), node.stateSince(), node.outstanding(), node.successes(), node.failures(),
                     node.failuresInARow(), Math.round(node.windowFailurePercent()),
                     Math.round(node.latencyMillis() * 10) / 10.0,
@@ -271,7 +273,7 @@ public final class MeshClient implements AutoCloseable {
                     node.diagnosis() == null ? null : node.diagnosis().text(),
                     node.diagnosis() == null ? null : node.diagnosis().at()));
         }
-        return new ServiceStatus(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
+        return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
     }
 

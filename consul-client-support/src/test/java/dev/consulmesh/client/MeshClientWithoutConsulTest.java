@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;

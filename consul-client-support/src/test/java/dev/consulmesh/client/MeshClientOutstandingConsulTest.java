@@ -1,6 +1,7 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import tools.jackson.databind.ObjectMapper;
+import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
@@ -87,7 +88,7 @@ class MeshClientOutstandingConsulTest {
     }
 
     private List<Integer> outstanding() {
-        return mesh.status().get("svc").nodes().stream().map(NodeStatus::outstanding).toList();
+        return mesh.status().get("svc").nodes().stream().map(NodeReport::outstanding).toList();
     }
 
     @Test

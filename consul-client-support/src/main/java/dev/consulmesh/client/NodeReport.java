@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import java.time.Instant;
 
@@ -21,7 +21,7 @@ import java.time.Instant;
  * @param diagnosis       the latest connectivity check, null before the first
  * @param diagnosedAt     when that check ran
  */
-public record NodeStatus(String instanceId, String address, String state, String stateReason, Instant stateSince,
+public record NodeReport(String instanceId, String address, String state, String stateReason, Instant stateSince,
                          int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
                          double latencyMillis, String consul, String diagnosis, Instant diagnosedAt) {
 }

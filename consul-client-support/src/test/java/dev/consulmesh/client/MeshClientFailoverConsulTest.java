@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.consul.ConsulAgent;
@@ -112,7 +112,7 @@ class MeshClientFailoverConsulTest {
         return metrics.registry().get("mesh.client.retries").counter().count();
     }
 
-    private NodeStatus node(String instanceId) {
+    private NodeReport node(String instanceId) {
         return mesh.status().get("svc").nodes().stream().filter(n -> n.instanceId().equals(instanceId)).findFirst().orElseThrow();
     }
 

@@ -1,4 +1,4 @@
-package dev.consulmesh.balancing;
+package dev.consulmesh.client;
 
 import dev.consulmesh.connectivity.ConnectivityProbe;
 import dev.consulmesh.discovery.ServiceNode;
