@@ -1,6 +1,13 @@
 package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.client.MeshClient;
+import java.util.function.Supplier;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import dev.consulmesh.transport.tls.TlsProperties;
+import dev.consulmesh.balancing.LoadBalancer;
+import dev.consulmesh.client.ServiceCustomizations;
+import dev.consulmesh.client.ServiceBalancer;
 import dev.consulmesh.client.MeshClientProperties;
 import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.consul.ConsulAgent;
@@ -92,15 +99,44 @@ public class MeshConsulAutoConfiguration {
     public NodeClients meshNodeClients(MeshClientProperties properties, PacketCodec codec, MeshMetrics metrics,
                                        ObjectProvider<WebServerIoThreads> webServerThreads,
                                        ObjectProvider<SslBundles> sslBundles) {
-        TcpClientOptions options = properties.toOptions();
-        CurrentTlsContext tls = TlsSetup.client(properties.getTls(), "mesh.client.tls", sslBundles.getIfAvailable());
-        if (tls != null) {
-            options = options.withTls(new TcpClientOptions.ClientTls(tls, properties.getTls().isVerifyHostname()));
-        }
+        TcpClientOptions options = withTls(properties.toOptions(), properties.getTls(), "mesh.client.tls", sslBundles);
         WebServerIoThreads shared = properties.isShareWebServerThreads() ? webServerThreads.getIfAvailable() : null;
         return shared == null
                 ? new NodeClients(options, codec, metrics)
                 : new NodeClients(options, codec, metrics, shared.io());
+    }
+
+    private static TcpClientOptions withTls(TcpClientOptions options, TlsProperties tlsProperties, String prefix,
+                                            ObjectProvider<SslBundles> sslBundles) {
+        CurrentTlsContext tls = TlsSetup.client(tlsProperties, prefix, sslBundles.getIfAvailable());
+        return tls == null ? options : options.withTls(new TcpClientOptions.ClientTls(tls, tlsProperties.isVerifyHostname()));
+    }
+
+    /**
+     * What the application set for single services: clients with a service's own TLS
+     * ({@code mesh.client.services.<service>.tls}, on the same I/O threads), and {@link ServiceBalancer} beans.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public ServiceCustomizations meshServiceCustomizations(MeshClientProperties properties, NodeClients clients,
+                                                           ObjectProvider<SslBundles> sslBundles,
+                                                           ObjectProvider<ServiceBalancer> balancers) {
+        Map<String, NodeClients> tlsClients = new LinkedHashMap<>();
+        properties.getServices().forEach((service, own) -> {
+            if (own.getTls() != null) {
+                TcpClientOptions options = withTls(clients.options().withTls(null), own.getTls(),
+                        "mesh.client.services." + service + ".tls", sslBundles);
+                tlsClients.put(service, clients.withOptions(options));
+            }
+        });
+        Map<String, Supplier<LoadBalancer>> own = new LinkedHashMap<>();
+        balancers.orderedStream().forEach(balancer -> {
+            if (own.putIfAbsent(balancer.service(), balancer.balancer()) != null) {
+                throw new IllegalStateException("two ServiceBalancer beans for service '" + balancer.service()
+                        + "': declare one balancer per service");
+            }
+        });
+        return new ServiceCustomizations(tlsClients, own);
     }
 
     /** In a Reactor Netty web server, its I/O threads (see {@code mesh.client.share-web-server-threads}). */
@@ -124,8 +160,9 @@ public class MeshConsulAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
-                                 MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
-        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics);
+                                 MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics,
+                                 ServiceCustomizations customizations) {
+        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics, customizations);
     }
 
     @Bean

@@ -24,6 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import tools.jackson.databind.JavaType;
+import tools.jackson.core.JacksonException;
+import reactor.core.publisher.Flux;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Calls services by name, like Nest's {@code ClientProxy} but across every healthy node of the
@@ -54,18 +59,31 @@ public final class MeshClient implements AutoCloseable {
     private final MeshClientProperties properties;
     private final IdempotentPatterns idempotentPatterns;
     private final MeshMetrics metrics;
+    private final ServiceCustomizations customizations;
     private final ScheduledExecutorService probes;
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
     public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
                       IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
+        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none());
+    }
+
+    /**
+     * @param clients        the clients of every service without TLS settings of its own
+     * @param customizations clients and balancers the application gave for single services
+     */
+    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations) {
         this.discovery = discovery;
         this.clients = clients;
         this.mapper = mapper;
         this.properties = properties;
         this.idempotentPatterns = idempotentPatterns;
         this.metrics = metrics;
-        properties.toEjectionSettings(); // fails at start-up, naming the settings, when they contradict each other
+        this.customizations = customizations;
+        // Fail at start-up, naming the settings, when they contradict each other or name no valid service.
+        properties.toEjectionSettings();
+        ServiceSettings.checkServiceNames(properties);
         this.probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
     }
 
@@ -87,64 +105,134 @@ public final class MeshClient implements AutoCloseable {
      * and a call to an idempotent pattern is tried on another node.
      */
     public <T> Mono<T> send(String service, Object pattern, Object data, Function<NodeReply, T> decoder) {
+        return this.<T>call(service, pattern, data,
+                (node, values) -> values.collectList().<T>handle((list, sink) -> {
+                    T value = decode(node, () -> decoder.apply(new NodeReply(node.node(), list)));
+                    if (value != null) {
+                        sink.next(value);
+                    }
+                }).flux())
+                .singleOrEmpty();
+    }
+
+    /**
+     * Sends a request and reads the last value of the node's answer as {@code type} through the
+     * application's Jackson mapper, as Nest's {@code lastValueFrom(client.send<T>(pattern, data))} gives
+     * it; empty when the handler returned nothing. An answer that does not fit the type fails the call
+     * with an {@link UnusableAnswerException} naming the service, pattern, node and the type expected.
+     */
+    public <T> Mono<T> send(String service, Object pattern, Object data, Class<T> type) {
+        return send(service, pattern, data, mapper.getTypeFactory().constructType(type));
+    }
+
+    /** As {@link #send(String, Object, Object, Class)}, for a generic type ({@code List<Order>}). */
+    public <T> Mono<T> send(String service, Object pattern, Object data, JavaType type) {
+        return send(service, pattern, data, reply -> convert(reply.value(), type, service, pattern));
+    }
+
+    /**
+     * Sends a request and streams the node's answer value by value as it arrives, each read as
+     * {@code type} — a handler returning a {@code Flux} (or a Nest handler returning an Observable)
+     * answers with several values. A failed attempt is made again on another node only before its first
+     * value arrived.
+     */
+    public <T> Flux<T> stream(String service, Object pattern, Object data, Class<T> type) {
+        return stream(service, pattern, data, mapper.getTypeFactory().constructType(type));
+    }
+
+    /** As {@link #stream(String, Object, Object, Class)}, for a generic type. */
+    public <T> Flux<T> stream(String service, Object pattern, Object data, JavaType type) {
+        return this.<T>call(service, pattern, data, (node, values) -> values.<T>handle((value, sink) -> {
+            T read = decode(node, () -> convert(value, type, service, pattern));
+            if (read != null) {
+                sink.next(read);
+            }
+        }));
+    }
+
+    /** How one attempt's answer values become what the caller gets. */
+    private interface AnswerReader<T> {
+        Flux<T> read(PooledNode node, Flux<JsonNode> values);
+    }
+
+    private <T> Flux<T> call(String service, Object pattern, Object data, AnswerReader<T> reader) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        Duration timeout = properties.getRequestTimeout();
-        return Mono.defer(() -> {
+        return Flux.defer(() -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, idempotentPatterns.contains(patternNode),
-                    System.nanoTime() + timeout.toNanos());
-            return awaitPool(route).then(Mono.defer(() -> attempt(call, decoder)));
+            Call call = new Call(route, patternNode, dataNode, isIdempotent(route, patternNode),
+                    System.nanoTime() + route.settings().requestTimeout().toNanos());
+            return awaitPool(route).thenMany(Flux.defer(() -> attempt(call, reader)));
         });
     }
 
-    private <T> Mono<T> attempt(Call call, Function<NodeReply, T> decoder) {
+    private <T> Flux<T> attempt(Call call, AnswerReader<T> reader) {
         ServiceRoute route = call.route;
         List<PooledNode> candidates = route.pool().candidates(call.tried);
         if (candidates.isEmpty()) {
-            return Mono.error(call.lastFailure != null ? call.lastFailure : noNode(route));
+            return Flux.error(call.lastFailure != null ? call.lastFailure : noNode(route));
         }
         long remaining = call.deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
-            return Mono.error(call.lastFailure != null ? call.lastFailure
-                    : new RequestTimeoutException(route.service(), call.pattern, properties.getRequestTimeout()));
+            return Flux.error(call.lastFailure != null ? call.lastFailure
+                    : new RequestTimeoutException(route.service(), call.pattern, route.settings().requestTimeout()));
         }
-        Duration timeout = Duration.ofNanos(call.idempotent ? Math.min(remaining, properties.getAttemptTimeout().toNanos()) : remaining);
+        Duration timeout = Duration.ofNanos(call.idempotent
+                ? Math.min(remaining, route.settings().attemptTimeout().toNanos()) : remaining);
         PooledNode node = route.balancer().choose(candidates);
         call.tried.add(node);
         long started = node.begin();
+        AtomicBoolean delivered = new AtomicBoolean();
         // doFinally runs once per attempt, whether it completes, fails or is cancelled — also when the
         // caller's own code throws on the answer and cancels it after it completed (counting both
         // terminate and cancel decremented twice and drove the count below zero).
-        return node.client().send(call.pattern, call.data, timeout)
-                .collectList()
+        return reader.read(node, node.client().send(call.pattern, call.data, timeout))
+                .doOnNext(value -> delivered.set(true))
                 .doFinally(signal -> node.end(started))
-                .map(values -> decode(node, new NodeReply(node.node(), values), decoder))
-                .map(value -> {
-                    route.pool().succeeded(node);
-                    return value;
-                })
+                .doOnComplete(() -> route.pool().succeeded(node))
                 .onErrorResume(failure -> {
                     CallFailure classified = CallFailure.of(failure);
                     route.pool().failed(node, classified);
                     CallFailure previous = call.lastFailure == null ? null : CallFailure.of(call.lastFailure);
                     call.lastFailure = failure;
-                    if (!mayRetry(call, failure, RetryRule.mayRetry(classified, previous, call.idempotent))) {
-                        return Mono.error(failure);
+                    // a stream that delivered values cannot be made again without delivering them twice
+                    if (delivered.get() || !mayRetry(call, failure, RetryRule.mayRetry(classified, previous, call.idempotent))) {
+                        return Flux.error(failure);
                     }
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
-                    return attempt(call, decoder);
+                    return attempt(call, reader);
                 });
     }
 
     /** The caller's reading of a node's answer; whatever it throws makes the answer that node's unusable one. */
-    private static <T> T decode(PooledNode node, NodeReply reply, Function<NodeReply, T> decoder) {
+    private static <T> T decode(PooledNode node, Supplier<T> reading) {
         try {
-            return decoder.apply(reply);
+            return reading.get();
         } catch (RuntimeException e) {
             throw UnusableAnswerException.of(node.node().address(), e);
         }
+    }
+
+    /** A value of the answer as the caller's type, or an unusable answer naming what was expected. */
+    private <T> T convert(JsonNode value, JavaType type, String service, Object pattern) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            return mapper.treeToValue(value, type);
+        } catch (JacksonException e) {
+            throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern) + ": expected "
+                    + type.toCanonical() + ", got " + abbreviate(value.toString()) + " (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    private static String describe(Object pattern) {
+        return pattern instanceof String text ? "'" + text + "'" : String.valueOf(pattern);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
     }
 
     /**
@@ -153,7 +241,7 @@ public final class MeshClient implements AutoCloseable {
      */
     private boolean mayRetry(Call call, Throwable failure, boolean allowedByRule) {
         if (!allowedByRule
-                || call.tried.size() >= properties.getRetry().getMaxAttempts()
+                || call.tried.size() >= call.route.settings().maxAttempts()
                 || call.deadlineNanos - System.nanoTime() <= 0) {
             return false;
         }
@@ -214,17 +302,20 @@ public final class MeshClient implements AutoCloseable {
 
     /** First call to a service: watch it in Consul, and keep its pool in step with the healthy set. */
     private ServiceRoute newRoute(String service) {
-        ServicePool pool = new ServicePool(service, clients::open, clients.probe(properties.getEjection().getProbeTimeout()),
-                properties.toEjectionSettings(), probes, metrics);
+        ServiceSettings settings = ServiceSettings.of(properties, service);
+        NodeClients serviceClients = customizations.clients().getOrDefault(service, clients);
+        ServicePool pool = new ServicePool(service, serviceClients::open,
+                serviceClients.probe(properties.getEjection().getProbeTimeout()), properties.toEjectionSettings(), probes, metrics);
         HealthyNodesWatcher watcher = discovery.watch(service);
         watcher.onChange(pool::update);
         HealthyNodes known = watcher.current();
         if (known != null) {
             pool.update(known);
         }
-        MeshClientProperties.Retry retry = properties.getRetry();
-        return new ServiceRoute(service, watcher, pool, properties.getStrategy().newBalancer(),
-                new RetryBudget(retry.getBudgetRatio(), retry.getMinPerSecond()),
+        Supplier<LoadBalancer> own = customizations.balancers().get(service);
+        return new ServiceRoute(service, settings, watcher, pool, own != null ? own.get() : settings.strategy().newBalancer(),
+                new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
+                new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
                 metrics.retries(service), metrics.retriesDenied(service));
     }
 
@@ -277,7 +368,16 @@ public final class MeshClient implements AutoCloseable {
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
     }
 
-    /** Patterns retried even after they were written; add more in code with {@code declare}. */
+    private boolean isIdempotent(ServiceRoute route, JsonNode pattern) {
+        return idempotentPatterns.contains(pattern) || route.ownIdempotentPatterns().contains(pattern);
+    }
+
+    /** The settings in force for calls to {@code service} (its own over the defaults). */
+    public ServiceSettings settings(String service) {
+        return route(service).settings();
+    }
+
+    /** Patterns retried even after they were written, for every service; add more in code with {@code declare}. */
     public IdempotentPatterns idempotentPatterns() {
         return idempotentPatterns;
     }
@@ -307,8 +407,9 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /** What every call to one service needs, found with one lookup. */
-    private record ServiceRoute(String service, HealthyNodesWatcher watcher, ServicePool pool, LoadBalancer balancer,
-                                RetryBudget budget, Counter retries, Counter retriesDenied) {
+    private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher, ServicePool pool,
+                                LoadBalancer balancer, RetryBudget budget, IdempotentPatterns ownIdempotentPatterns,
+                                Counter retries, Counter retriesDenied) {
     }
 
     /** One call across its attempts. */

@@ -18,7 +18,9 @@ import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How the mesh calls the nodes of other services, and what it does when they fail. */
 @Validated
@@ -85,8 +87,16 @@ public class MeshClientProperties {
     /** TLS towards nodes: trusted CAs, and a client certificate for nodes that require one. */
     private final TlsProperties tls = new TlsProperties();
 
+    /** Settings of one service's calls, by service name; each unset one is the mesh.client.* one. */
+    @Valid
+    private final Map<String, ServiceClientProperties> services = new LinkedHashMap<>();
+
     public TlsProperties getTls() {
         return tls;
+    }
+
+    public Map<String, ServiceClientProperties> getServices() {
+        return services;
     }
 
     /**

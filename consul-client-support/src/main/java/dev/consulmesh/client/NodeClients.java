@@ -42,6 +42,21 @@ public final class NodeClients implements AutoCloseable {
         this.io = io;
     }
 
+    /**
+     * Clients with other options (a service's own TLS) on the same I/O threads, counting limits in the
+     * same place; closing them closes nothing shared.
+     */
+    public NodeClients withOptions(TcpClientOptions other) {
+        return new NodeClients(other, codec, violations, IoThreads.shared(io.group(), io.channelType()));
+    }
+
+    private NodeClients(TcpClientOptions options, PacketCodec codec, LimitViolations violations, IoThreads io) {
+        this.options = options;
+        this.codec = codec;
+        this.violations = violations;
+        this.io = io;
+    }
+
     /** A new client to the node; it connects on its first call. */
     public TcpClient open(ServiceNode node) {
         return new TcpClient(node.host(), node.port(), options, io, codec, violations);

@@ -30,6 +30,11 @@ public final class IdempotentPatterns {
         declared.add(routes.ofDeclared(pattern));
     }
 
+    /** How patterns are routed, to declare more sets like this one. */
+    public PatternRoute routes() {
+        return routes;
+    }
+
     public boolean contains(JsonNode pattern) {
         return !declared.isEmpty() && routes.ofIncoming(pattern).map(declared::contains).orElse(false);
     }
