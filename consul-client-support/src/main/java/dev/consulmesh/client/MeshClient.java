@@ -184,12 +184,19 @@ public final class MeshClient implements AutoCloseable {
         call.tried.add(node);
         long started = node.begin();
         AtomicBoolean delivered = new AtomicBoolean();
-        // doFinally runs once per attempt, whether it completes, fails or is cancelled — also when the
-        // caller's own code throws on the answer and cancels it after it completed (counting both
-        // terminate and cancel decremented twice and drove the count below zero).
+        // The attempt ends once, whether it completes, fails or is cancelled — also when the caller's own
+        // code throws on the answer and cancels it after it completed (counting both terminate and cancel
+        // drove the count below zero) — and before the caller sees how it ended.
+        AtomicBoolean ended = new AtomicBoolean();
+        Runnable end = () -> {
+            if (ended.compareAndSet(false, true)) {
+                node.end(started);
+            }
+        };
         return reader.read(node, node.client().send(call.pattern, call.data, timeout))
                 .doOnNext(value -> delivered.set(true))
-                .doFinally(signal -> node.end(started))
+                .doOnTerminate(end)
+                .doOnCancel(end)
                 .doOnComplete(() -> route.pool().succeeded(node))
                 .onErrorResume(failure -> {
                     CallFailure classified = CallFailure.of(failure);
