@@ -2,6 +2,7 @@ package dev.consulmesh.gateway.news;
 
 import dev.consulmesh.client.NoHealthyNodeException;
 import dev.consulmesh.failure.CallFailure;
+import dev.consulmesh.failure.FailureKind;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.TransportException;
@@ -27,25 +28,52 @@ public class GatewayErrors {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
 
+    private final GatewayNewsProperties news;
+    private final boolean showDetails;
+
+    public GatewayErrors(GatewayNewsProperties news, GatewayErrorProperties errors) {
+        this.news = news;
+        this.showDetails = errors.isShowDetails();
+    }
+
     @ExceptionHandler(BadRequestException.class)
     ResponseEntity<Map<String, Object>> badRequest(BadRequestException e) {
         return error(HttpStatus.BAD_REQUEST, e.getMessage(), null);
     }
 
+    /**
+     * A failed call to the mesh. The HTTP client gets its status and what failed in words; the node's
+     * address and what it said stay in the log and in {@code /actuator/mesh} — they are the mesh's
+     * internals — unless {@code gateway.errors.show-details} puts them in the body for operators.
+     */
     @ExceptionHandler({NoHealthyNodeException.class, TransportException.class, UnusableAnswerException.class})
     ResponseEntity<Map<String, Object>> callFailed(RuntimeException e) {
-        HttpStatus status = switch (CallFailure.of(e).kind()) {
+        FailureKind kind = CallFailure.of(e).kind();
+        HttpStatus status = switch (kind) {
             case NO_NODE -> HttpStatus.SERVICE_UNAVAILABLE;
             case TIMED_OUT -> HttpStatus.GATEWAY_TIMEOUT;
             default -> HttpStatus.BAD_GATEWAY;
         };
         if (e instanceof NoHealthyNodeException noNode) {
-            return error(status, e.getMessage(), noNode.service());
+            return error(status, showDetails ? e.getMessage() : "no healthy instance of service '" + noNode.service() + "'",
+                    noNode.service());
         }
         log.warn("{}", e.getMessage());
-        String message = e instanceof RemoteErrorException remote
-                ? "the news node " + remote.node() + " answered with an error: " + remote.remoteMessage() : e.getMessage();
-        return error(status, message, null);
+        if (showDetails) {
+            String message = e instanceof RemoteErrorException remote
+                    ? "the news node " + remote.node() + " answered with an error: " + remote.remoteMessage() : e.getMessage();
+            return error(status, message, null);
+        }
+        return error(status, news.getService() + " " + publicly(kind), null);
+    }
+
+    private static String publicly(FailureKind kind) {
+        return switch (kind) {
+            case TIMED_OUT -> "did not answer in time";
+            case REMOTE_ERROR -> "answered with an error";
+            case UNUSABLE_ANSWER -> "gave an answer the gateway cannot use";
+            default -> "could not be reached";
+        };
     }
 
     /** Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. */
