@@ -190,7 +190,7 @@ public final class FreshnessBench {
     if (consulAt >= 0) {
       result.put("consul_in_ms", millis(consulAt - from));
     }
-    Long logged = gatewayLog.first(from, line -> line.contains("instance(s) to route to") && line.contains(node + "@"));
+    Long logged = gatewayLog.first(from, line -> line.contains("added [") && line.contains(node + "@"));
     if (logged != null) {
       result.put("gateway_log_in_ms", millis(logged - from));
     }

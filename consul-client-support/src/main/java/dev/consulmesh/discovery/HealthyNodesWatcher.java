@@ -192,10 +192,9 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         }
         HealthyNodes next = new HealthyNodes(service, nodes, registered, unconfirmed, index, Instant.now());
         current = next;
-        if (previous == null || !previous.nodes().equals(nodes) || !previous.unconfirmed().equals(unconfirmed)) {
-            log.info("service {}: {} instance(s) to route to {}{}", service, nodes.size(),
-                    nodes.stream().map(node -> node.instanceId() + "@" + node.address()).toList(),
-                    unconfirmed.isEmpty() ? "" : "; kept until Consul lists them again (resync after an outage): " + unconfirmed);
+        String change = SetChange.describe(previous, nodes, registered, unconfirmed);
+        if (!change.isEmpty()) {
+            log.info("service {}: {}", service, change);
         }
         firstAnswer.complete(next);
         for (Consumer<HealthyNodes> listener : listeners) {
