@@ -1,7 +1,9 @@
 package dev.consulmesh.gateway.edge;
 
+import dev.consulmesh.gateway.logging.RateLimitedLog;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
@@ -22,7 +24,7 @@ final class ConnectionLimits {
     private final int maxPerClient;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
-    private final RateLimitedWarning refusals = new RateLimitedWarning(log, "refused a connection from");
+    private final RateLimitedLog refusals = new RateLimitedLog(log, Level.WARN, "refused a connection from");
 
     ConnectionLimits(int maxConnections, int maxPerClient) {
         this.maxConnections = maxConnections;

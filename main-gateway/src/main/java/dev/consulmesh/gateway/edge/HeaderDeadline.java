@@ -1,5 +1,6 @@
 package dev.consulmesh.gateway.edge;
 
+import dev.consulmesh.gateway.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 final class HeaderDeadline {
 
     private final Duration timeout;
-    private final RateLimitedWarning timeouts;
+    private final RateLimitedLog timeouts;
     private boolean inRequest;
     private ScheduledFuture<?> pending;
 
-    HeaderDeadline(Duration timeout, RateLimitedWarning timeouts) {
+    HeaderDeadline(Duration timeout, RateLimitedLog timeouts) {
         this.timeout = timeout;
         this.timeouts = timeouts;
     }

@@ -1,7 +1,9 @@
 package dev.consulmesh.gateway.edge;
 
+import dev.consulmesh.gateway.logging.RateLimitedLog;
 import io.netty.channel.ChannelPipeline;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +23,7 @@ public class HttpEdge {
     @Bean
     NettyServerCustomizer httpEdgeLimits(HttpEdgeProperties properties) {
         ConnectionLimits limits = new ConnectionLimits(properties.getMaxConnections(), properties.getMaxConnectionsPerClient());
-        RateLimitedWarning slowHeaders = new RateLimitedWarning(log, "closed a connection from");
+        RateLimitedLog slowHeaders = new RateLimitedLog(log, Level.WARN, "closed a connection from");
         return server -> server
                 .requestTimeout(properties.getBodyTimeout())
                 // Once per connection, as it opens: a request that never completes its headers never reaches

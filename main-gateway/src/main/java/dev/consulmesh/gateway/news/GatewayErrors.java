@@ -6,11 +6,16 @@ import dev.consulmesh.failure.FailureKind;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.TransportException;
+import dev.consulmesh.gateway.logging.RateLimitedLog;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.util.DisconnectedClientHelper;
+import reactor.core.publisher.Mono;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
@@ -28,6 +33,7 @@ public class GatewayErrors {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
 
+    private final RateLimitedLog disconnects = new RateLimitedLog(log, Level.INFO, "a client left before its answer:");
     private final GatewayNewsProperties news;
     private final boolean showDetails;
 
@@ -85,9 +91,14 @@ public class GatewayErrors {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+    Mono<ResponseEntity<Map<String, Object>>> unexpected(Exception e, ServerHttpRequest request) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
+            // A client that left before its answer: nothing to answer, nothing wrong here.
+            disconnects.happened(request.getRemoteAddress(), e.getClass().getSimpleName());
+            return Mono.empty();
+        }
         log.error("unexpected failure of a request", e);
-        return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null);
+        return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null));
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message, String service) {
