@@ -218,7 +218,7 @@ The mesh is running:
   news through the gateway   curl 'http://$HOST:$GATEWAY_PORT/fetchLatestNews'
   Consul UI                  http://$HOST:$CONSUL_HTTP_PORT/ui/dc1/services
   gateway health             http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/health
-  nodes as the gateway sees  http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/mesh
+  nodes as the gateway sees  http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT/actuator/mesh (as a page: .../actuator/mesh/page)
   logs                       $LOG_DIR/
 MSG
   local addresses

@@ -171,6 +171,12 @@ public class MeshConsulAutoConfiguration {
         return new MeshEndpoint(mesh);
     }
 
+    @Bean
+    @ConditionalOnAvailableEndpoint(endpoint = MeshEndpoint.class)
+    public MeshPageWebExtension meshPageWebExtension() {
+        return new MeshPageWebExtension();
+    }
+
     @Bean(name = "meshHealthIndicator")
     @ConditionalOnMissingBean(name = "meshHealthIndicator")
     MeshHealthIndicator meshHealthIndicator(MeshClient mesh) {

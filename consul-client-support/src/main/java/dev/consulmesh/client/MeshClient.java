@@ -13,6 +13,7 @@ import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.pool.PooledNode;
+import dev.consulmesh.pool.RecentCallWindow;
 import dev.consulmesh.pool.ServicePool;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.retry.RetryBudget;
@@ -363,16 +364,23 @@ public final class MeshClient implements AutoCloseable {
         List<NodeReport> nodes = new ArrayList<>();
         for (PooledNode node : pool.nodes()) {
             InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
+            RecentCallWindow.Summary recent = node.recentCalls();
             nodes.add(new NodeReport(node.node().instanceId(), node.node().address(), node.state().text(),
                     node.stateReason(), node.stateSince(), node.outstanding(), node.successes(), node.failures(),
                     node.failuresInARow(), Math.round(node.windowFailurePercent()),
-                    Math.round(node.latencyMillis() * 10) / 10.0,
+                    tenths(node.latencyMillis()),
                     health == null ? null : health.status().text(),
                     node.diagnosis() == null ? null : node.diagnosis().text(),
-                    node.diagnosis() == null ? null : node.diagnosis().at()));
+                    node.diagnosis() == null ? null : node.diagnosis().at(),
+                    new NodeReport.RecentCalls(RecentCallWindow.WINDOW.toSeconds(), tenths(recent.callsPerSecond()),
+                            tenths(recent.failurePercent()), tenths(recent.p99Millis()))));
         }
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
+    }
+
+    private static double tenths(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     private boolean isIdempotent(ServiceRoute route, JsonNode pattern) {

@@ -20,8 +20,20 @@ import java.time.Instant;
  * @param consul          its status in Consul (passing, warning, critical), null when Consul does not list it
  * @param diagnosis       the latest connectivity check, null before the first
  * @param diagnosedAt     when that check ran
+ * @param recent          its calls over the last {@code windowSeconds}, for the mesh page and people watching
  */
 public record NodeReport(String instanceId, String address, String state, String stateReason, Instant stateSince,
                          int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
-                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt) {
+                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt, RecentCalls recent) {
+
+    /**
+     * A node's calls over a sliding window, kept in fixed memory.
+     *
+     * @param windowSeconds  how far back it looks
+     * @param callsPerSecond attempts that ended with an answer or a failure, per second
+     * @param failurePercent the share (percent) of them that failed
+     * @param p99Millis      99th percentile of their latency in milliseconds, within 25% (0 without calls)
+     */
+    public record RecentCalls(long windowSeconds, double callsPerSecond, double failurePercent, double p99Millis) {
+    }
 }

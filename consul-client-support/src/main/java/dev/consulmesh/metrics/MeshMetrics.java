@@ -54,9 +54,9 @@ public final class MeshMetrics {
                 .tag("service", service).register(registry);
     }
 
-    public void ejection(String service, String node) {
-        Counter.builder("mesh.client.ejections").description("Nodes taken out of rotation after failures")
-                .tags("service", service, "node", node).register(registry).increment();
+    public Counter ejections(String service, String node) {
+        return Counter.builder("mesh.client.ejections").description("Nodes taken out of rotation after failures")
+                .tags("service", service, "node", node).register(registry);
     }
 
     public Counter reregistrations(String service) {

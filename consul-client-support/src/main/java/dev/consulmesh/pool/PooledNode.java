@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One node in a caller's rotation: its persistent client, its state, and what the caller saw of it
  * (requests outstanding, successes, failures, failures in a row, outcomes over a sliding window, a
- * peak-EWMA of its latency, the latest diagnosis).
+ * peak-EWMA of its latency, its recent calls for people watching, the latest diagnosis).
  */
 public final class PooledNode {
 
@@ -31,6 +31,7 @@ public final class PooledNode {
     private volatile Diagnosis diagnosis;
     private final OutcomeWindow window;
     private final LatencyEwma latency = new LatencyEwma();
+    private final RecentCallWindow recent = new RecentCallWindow(System.nanoTime());
     /** Ejections since the node last served a call; guarded by the pool. */
     int ejectionsInARow;
     /** When the ejected node is probed to come back, System.nanoTime(); guarded by the pool. */
@@ -99,6 +100,11 @@ public final class PooledNode {
         return outcomes(System.nanoTime()).failurePercent();
     }
 
+    /** Its calls over the last {@link RecentCallWindow#WINDOW}: rate, failed share, p99 latency. */
+    public RecentCallWindow.Summary recentCalls() {
+        return recent.summary(System.nanoTime());
+    }
+
     OutcomeWindow.Outcomes outcomes(long nowNanos) {
         return window.outcomes(nowNanos);
     }
@@ -118,11 +124,14 @@ public final class PooledNode {
     public void end(long startedNanos) {
         long now = System.nanoTime();
         latency.observe(now - startedNanos, now);
+        recent.latency(now - startedNanos, now);
         end();
     }
 
     void succeeded() {
-        window.record(true, System.nanoTime());
+        long now = System.nanoTime();
+        window.record(true, now);
+        recent.outcome(true, now);
         successes.increment();
         successCounter.increment();
         timeoutsInARow.set(0);
@@ -130,7 +139,9 @@ public final class PooledNode {
     }
 
     void failed() {
-        window.record(false, System.nanoTime());
+        long now = System.nanoTime();
+        window.record(false, now);
+        recent.outcome(false, now);
         failures.increment();
         failureCounter.increment();
         failuresInARow++;

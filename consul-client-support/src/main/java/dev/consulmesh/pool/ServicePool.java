@@ -94,6 +94,7 @@ public final class ServicePool implements AutoCloseable {
 
     private PooledNode newNode(ServiceNode node) {
         String id = node.instanceId();
+        metrics.ejections(service, id); // at 0 from the start, so a dashboard's rate() sees the first ejection too
         return new PooledNode(node, clients.apply(node), metrics.requests(service, id, true), metrics.requests(service, id, false),
                 new OutcomeWindow(settings.outliers().window()));
     }
@@ -295,7 +296,7 @@ public final class ServicePool implements AutoCloseable {
             node.probeDueNanos = System.nanoTime() + wait.toNanos();
             node.moveTo(NodeState.EJECTED, reason);
         }
-        metrics.ejection(service, node.node().instanceId());
+        metrics.ejections(service, node.node().instanceId()).increment();
         log.warn("service {}: ejected node {} ({}) after {}; probing it again in {} ms", service, node.node().instanceId(),
                 node.node().address(), reason, wait.toMillis());
         probe.probe(node.node()).thenAccept(result -> diagnose(node, result));

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * profile that {@link #close()} deletes. Both binaries are given by path, so Selenium Manager never runs
  * and nothing is downloaded.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -45,7 +45,7 @@ final class HeadlessChromium implements AutoCloseable {
      * Skips the calling test when Chromium or chromedriver is missing, saying what to install; on CI
      * (CI=true) a missing browser fails the test instead, since .ci/run installs both.
      */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         List<String> missing = Stream.of(BROWSER, DRIVER).filter(path -> !Files.isExecutable(path))
                 .map(Path::toString).toList();
         if (missing.isEmpty()) {
@@ -60,7 +60,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts chromedriver on a free loopback port and a browser with a window of the given size. */
-    static HeadlessChromium start(Dimension window) {
+    public static HeadlessChromium start(Dimension window) {
         Path profile;
         try {
             profile = Files.createTempDirectory("chromium-profile-");
@@ -84,12 +84,12 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Saves what the window shows as a PNG, creating the folder when needed. */
-    void screenshot(Path file) {
+    public void screenshot(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, driver.getScreenshotAs(OutputType.BYTES));

@@ -73,6 +73,17 @@ final class Actuator {
         return path.toString();
     }
 
+    /** The names of the samples {@code /actuator/prometheus} exposes, as Prometheus stores them (with _total, _sum, ...). */
+    java.util.Set<String> prometheusSampleNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String line : requireOk(fetch("/prometheus")).body().split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                names.add(line.split("[{ ]", 2)[0]);
+            }
+        }
+        return names;
+    }
+
     /** The gateway's {@code /actuator/mesh} view of one service's nodes. */
     MeshReport mesh(String service) {
         HttpResponse<String> response = fetch("/mesh");

@@ -38,8 +38,10 @@ final class MeshCluster implements AutoCloseable {
 
     private final LocalConsulAgent consul;
     private final List<PushNode> nodes = new ArrayList<>();
+    private final List<ConsulCheckStandIn> standIns = new ArrayList<>();
     private JavaProcess gateway;
     private int gatewayPort;
+    private int managementPort;
     private Actuator gatewayManagement;
     private Duration startupTime;
 
@@ -56,6 +58,7 @@ final class MeshCluster implements AutoCloseable {
         private final int nodeCount;
         private final List<String> gatewayArgs = new ArrayList<>();
         private final Map<Integer, String> advertisedHosts = new HashMap<>();
+        private final Set<Integer> checkedAtStandIn = new TreeSet<>();
 
         private Builder(int nodeCount) {
             this.nodeCount = nodeCount;
@@ -74,6 +77,16 @@ final class MeshCluster implements AutoCloseable {
          */
         Builder registeringUnreachableAddress(int index, String host) {
             advertisedHosts.put(index, host);
+            return this;
+        }
+
+        /**
+         * Consul's check of node {@code index} goes to a {@link ConsulCheckStandIn} at the node's port, which
+         * stays open whatever happens to the node: Consul lists it passing throughout, as it does in
+         * production between two checks, so a test sees what the gateway alone makes of a dead node.
+         */
+        Builder checkedByConsulAtStandIn(int index) {
+            checkedAtStandIn.add(index);
             return this;
         }
 
@@ -101,10 +114,16 @@ final class MeshCluster implements AutoCloseable {
         int[] ports = FreePorts.next(2 * spec.nodeCount + 2);
         for (int i = 0; i < spec.nodeCount; i++) {
             String advertised = spec.advertisedHosts.getOrDefault(i, PushNode.LISTEN_HOST);
-            nodes.add(PushNode.start("push-" + i, consul.httpPort(), ports[2 * i], ports[2 * i + 1], advertised));
+            String checkHost = PushNode.LISTEN_HOST; // where the node listens, even when it registers elsewhere
+            if (spec.checkedAtStandIn.contains(i)) {
+                ConsulCheckStandIn standIn = ConsulCheckStandIn.open(ports[2 * i]);
+                standIns.add(standIn);
+                checkHost = standIn.host();
+            }
+            nodes.add(PushNode.start("push-" + i, consul.httpPort(), ports[2 * i], ports[2 * i + 1], advertised, checkHost));
         }
         gatewayPort = ports[2 * spec.nodeCount];
-        int managementPort = ports[2 * spec.nodeCount + 1];
+        managementPort = ports[2 * spec.nodeCount + 1];
         List<String> args = new ArrayList<>(List.of(
                 "--spring.cloud.consul.host=127.0.0.1",
                 "--spring.cloud.consul.port=" + consul.httpPort(),
@@ -164,6 +183,11 @@ final class MeshCluster implements AutoCloseable {
 
     URI gatewayUri(String path) {
         return URI.create("http://127.0.0.1:" + gatewayPort + path);
+    }
+
+    /** On the gateway's management port, e.g. {@code /actuator/mesh/page}. */
+    URI gatewayManagementUri(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
     }
 
     Actuator gatewayManagement() {
@@ -239,6 +263,7 @@ final class MeshCluster implements AutoCloseable {
     public void close() {
         List<AutoCloseable> started = new ArrayList<>();
         started.add(consul);
+        started.addAll(standIns);
         started.addAll(nodes);
         if (gateway != null) {
             started.add(gateway);

@@ -35,8 +35,12 @@ final class PushNode implements AutoCloseable {
         this.actuator = actuator;
     }
 
-    /** Starts the JVM and returns at once; {@link MeshCluster} waits for it to be ready. */
-    static PushNode start(String name, int consulHttpPort, int tcpPort, int actuatorPort, String advertisedHost) {
+    /**
+     * Starts the JVM and returns at once; {@link MeshCluster} waits for it to be ready. Consul's TCP check
+     * goes to {@code checkHost} at the node's TCP port.
+     */
+    static PushNode start(String name, int consulHttpPort, int tcpPort, int actuatorPort, String advertisedHost,
+                          String checkHost) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.cloud.consul.host=127.0.0.1",
                 "--spring.cloud.consul.port=" + consulHttpPort,
@@ -46,9 +50,10 @@ final class PushNode implements AutoCloseable {
                 "--push.tcp.host=" + LISTEN_HOST,
                 "--push.tcp.advertised-host=" + advertisedHost,
                 "--mesh.registration.check-interval=1s"));
-        if (!LISTEN_HOST.equals(advertisedHost)) {
-            // Consul's own TCP check goes where the node listens, so Consul reports it passing all the same.
-            args.add("--mesh.registration.check-host=" + LISTEN_HOST);
+        if (!checkHost.equals(advertisedHost)) {
+            // Consul's TCP check goes elsewhere than the advertised address: where the node listens, for
+            // one registered where it cannot be reached, or to a stand-in the test keeps open.
+            args.add("--mesh.registration.check-host=" + checkHost);
         }
         PushNode node = new PushNode(name, tcpPort, advertisedHost, List.copyOf(args),
                 new Actuator(name + "'s actuator (127.0.0.1:" + actuatorPort + ")", actuatorPort));
