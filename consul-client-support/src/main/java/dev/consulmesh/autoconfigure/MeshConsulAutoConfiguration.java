@@ -1,6 +1,8 @@
 package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.observation.ClientObservations;
+import io.micrometer.observation.ObservationRegistry;
 import dev.consulmesh.client.MeshClientProperties;
 import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.consul.ConsulAgent;
@@ -124,8 +126,10 @@ public class MeshConsulAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
-                                 MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
-        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics);
+                                 MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics,
+                                 ObjectProvider<ObservationRegistry> observations) {
+        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics,
+                new ClientObservations(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
     @Bean

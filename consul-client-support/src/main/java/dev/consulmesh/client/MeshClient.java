@@ -12,6 +12,8 @@ import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.observation.ClientObservations;
+import dev.consulmesh.transport.wire.PacketHeaders;
 import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.ServicePool;
 import dev.consulmesh.retry.IdempotentPatterns;
@@ -54,11 +56,19 @@ public final class MeshClient implements AutoCloseable {
     private final MeshClientProperties properties;
     private final IdempotentPatterns idempotentPatterns;
     private final MeshMetrics metrics;
+    private final ClientObservations observations;
     private final ScheduledExecutorService probes;
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
     public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
                       IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
+        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ClientObservations.NONE);
+    }
+
+    /** @param observations where calls and attempts are timed and traced ({@link ClientObservations#NONE}: nowhere) */
+    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ClientObservations observations) {
+        this.observations = observations;
         this.discovery = discovery;
         this.clients = clients;
         this.mapper = mapper;
@@ -90,13 +100,21 @@ public final class MeshClient implements AutoCloseable {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
         Duration timeout = properties.getRequestTimeout();
-        return Mono.defer(() -> {
+        return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
             Call call = new Call(route, patternNode, dataNode, idempotentPatterns.contains(patternNode),
-                    System.nanoTime() + timeout.toNanos());
-            return awaitPool(route).then(Mono.defer(() -> attempt(call, decoder)));
+                    System.nanoTime() + timeout.toNanos(),
+                    observations.startCall(service, patternNode, false, observations.callerOf(reactor)));
+            return observed(call.observed, awaitPool(route).then(Mono.defer(() -> attempt(call, decoder))));
         });
+    }
+
+    /** Ends a call's or attempt's observation as its result comes out. */
+    private static <T> Mono<T> observed(ClientObservations.Observed observed, Mono<T> result) {
+        return result.doOnSuccess(value -> observed.succeeded())
+                .doOnError(failure -> observed.failed(CallFailure.of(failure).kind(), failure))
+                .doOnCancel(observed::cancelled);
     }
 
     private <T> Mono<T> attempt(Call call, Function<NodeReply, T> decoder) {
@@ -117,10 +135,13 @@ public final class MeshClient implements AutoCloseable {
         // doFinally runs once per attempt, whether it completes, fails or is cancelled — also when the
         // caller's own code throws on the answer and cancels it after it completed (counting both
         // terminate and cancel decremented twice and drove the count below zero).
-        return node.client().send(call.pattern, call.data, timeout)
+        ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
+                false, node.node().address());
+        Mono<T> answer = node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout))
                 .collectList()
                 .doFinally(signal -> node.end(started))
-                .map(values -> decode(node, new NodeReply(node.node(), values), decoder))
+                .map(values -> decode(node, new NodeReply(node.node(), values), decoder));
+        return observed(attempt.observed(), answer)
                 .map(value -> {
                     route.pool().succeeded(node);
                     return value;
@@ -136,6 +157,15 @@ public final class MeshClient implements AutoCloseable {
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
                     return attempt(call, decoder);
                 });
+    }
+
+    /** The attempt's trace context, and its timeout when deadlines are propagated. */
+    private Map<String, String> headers(ClientObservations.Attempt attempt, Duration timeout) {
+        Map<String, String> headers = attempt.headers();
+        if (properties.isPropagateDeadline()) {
+            headers.put(PacketHeaders.TIMEOUT, Long.toString(Math.max(1, timeout.toMillis())));
+        }
+        return headers;
     }
 
     /** The caller's reading of a node's answer; whatever it throws makes the answer that node's unusable one. */
@@ -170,11 +200,12 @@ public final class MeshClient implements AutoCloseable {
     public Mono<ServiceNode> emit(String service, Object pattern, Object data) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        return Mono.defer(() -> {
+        return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE);
-            return awaitPool(route).then(Mono.defer(() -> emitAttempt(call)));
+            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE,
+                    observations.startCall(service, patternNode, true, observations.callerOf(reactor)));
+            return observed(call.observed, awaitPool(route).then(Mono.defer(() -> emitAttempt(call))));
         });
     }
 
@@ -186,7 +217,9 @@ public final class MeshClient implements AutoCloseable {
         }
         PooledNode node = route.balancer().choose(candidates);
         call.tried.add(node);
-        return node.client().emit(call.pattern, call.data)
+        ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
+                true, node.node().address());
+        return observed(attempt.observed(), node.client().emit(call.pattern, call.data, attempt.headers()))
                 .then(Mono.fromSupplier(() -> {
                     route.pool().succeeded(node);
                     return node.node();
@@ -318,10 +351,13 @@ public final class MeshClient implements AutoCloseable {
         final JsonNode data;
         final boolean idempotent;
         final long deadlineNanos;
+        final ClientObservations.Observed observed;
         final List<PooledNode> tried = new ArrayList<>(2);
         Throwable lastFailure;
 
-        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos) {
+        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos,
+             ClientObservations.Observed observed) {
+            this.observed = observed;
             this.route = route;
             this.pattern = pattern;
             this.data = data;
