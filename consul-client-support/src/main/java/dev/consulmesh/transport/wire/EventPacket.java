@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * An event ({@code emit}): {@code {"pattern":P,"data":D}} with no id, so no answer is expected;
- * {@code "headers":{...}} last only when there are any (see {@link RequestPacket}).
+ * {@code "metadata":{...}} last only when there are any (see {@link RequestPacket}).
  */
 public record EventPacket(JsonNode pattern, JsonNode data, Map<String, String> headers) implements Packet {
 

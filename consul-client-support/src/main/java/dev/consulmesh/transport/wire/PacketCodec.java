@@ -23,9 +23,16 @@ import java.util.Map;
 /**
  * Converts packets to and from the JSON text of one frame, with the key order NestJS writes
  * (response or err, isDisposed, id; the no-handler reply as id, status, err). Requests and events may
- * carry the mesh's {@code headers} after Nest's keys (see {@link RequestPacket}).
+ * carry the mesh's headers as {@code metadata} after Nest's keys (see {@link RequestPacket}).
  */
 public final class PacketCodec {
+
+    /**
+     * The key of a request's or event's headers: Nest 12's own {@code metadata}, which a Nest client sets
+     * in its dispatch hook and a Nest handler reads with {@code TcpContext.getMetadata()}; older Nest
+     * versions ignore it like any unknown key.
+     */
+    static final String METADATA_KEY = "metadata";
 
     /** Headers read from one packet at most; trace context and a deadline need four. */
     static final int MAX_HEADERS = 16;
@@ -79,12 +86,12 @@ public final class PacketCodec {
         JsonNode pattern = orNull(tree.get("pattern"));
         JsonNode data = orNull(tree.get("data"));
         JsonNode id = tree.get("id");
-        Map<String, String> headers = headers(tree.get("headers"));
+        Map<String, String> headers = headers(tree.get(METADATA_KEY));
         return id == null ? new EventPacket(pattern, data, headers) : new RequestPacket(pattern, data, id, headers);
     }
 
     /**
-     * The string members of a packet's {@code headers} object, at most {@value #MAX_HEADERS} of them;
+     * The string members of a packet's {@code metadata} object, at most {@value #MAX_HEADERS} of them;
      * anything else there (another type, more members) is ignored: a peer's headers are advice, never
      * a reason to refuse its packet.
      */
@@ -156,7 +163,7 @@ public final class PacketCodec {
         if (headers.isEmpty()) {
             return;
         }
-        json.writeObjectPropertyStart("headers");
+        json.writeObjectPropertyStart(METADATA_KEY);
         for (Map.Entry<String, String> header : headers.entrySet()) {
             json.writeStringProperty(header.getKey(), header.getValue());
         }

@@ -1,7 +1,7 @@
 package dev.consulmesh.transport.wire;
 
 /**
- * The names of the mesh's packet headers (the {@code headers} object after Nest's keys). Trace context
+ * The names of the mesh's packet headers (the {@code metadata} object after Nest's keys). Trace context
  * is W3C's ({@code traceparent}, {@code tracestate}, {@code baggage}); {@code timeout} is the time the
  * caller still waits for the answer, in milliseconds, counted from when the packet is read (like
  * gRPC's {@code grpc-timeout}, so the two hosts' clocks need not agree).

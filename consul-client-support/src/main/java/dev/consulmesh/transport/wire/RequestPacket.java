@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * A request ({@code send}): {@code {"pattern":P,"data":D,"id":I}}. The id is opaque and is echoed back
  * exactly as it came, whatever its JSON type. {@code headers} (trace context, deadline) go last, as
- * {@code "headers":{...}}, only when there are any: Nest ignores the key, and without headers the
- * frame is exactly Nest's.
+ * {@code "metadata":{...}}, only when there are any: Nest 12 hands that object to its handler's
+ * {@code TcpContext.getMetadata()}, older Nest ignores it, and without headers the frame is exactly Nest's.
  */
 public record RequestPacket(JsonNode pattern, JsonNode data, JsonNode id, Map<String, String> headers) implements Packet {
 
