@@ -33,6 +33,9 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
                 "management.health.consul.enabled", "false",
                 // /actuator/health/liveness and /readiness on every service; Consul's HTTP check asks readiness,
                 // which says whether this instance can serve its callers, not whether the services it calls can
-                "management.endpoint.health.probes.enabled", "true")));
+                "management.endpoint.health.probes.enabled", "true",
+                // the mesh's timers (mesh.client.call, mesh.client.attempt, mesh.server.handler) as histograms:
+                // latency percentiles across nodes and gateways are computed from their buckets
+                "management.metrics.distribution.percentiles-histogram.mesh", "true")));
     }
 }

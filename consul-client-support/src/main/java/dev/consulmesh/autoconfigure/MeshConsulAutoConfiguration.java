@@ -8,6 +8,8 @@ import dev.consulmesh.transport.tls.TlsProperties;
 import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.client.ServiceCustomizations;
 import dev.consulmesh.client.ServiceBalancer;
+import dev.consulmesh.observation.ClientObservations;
+import io.micrometer.observation.ObservationRegistry;
 import dev.consulmesh.client.MeshClientProperties;
 import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.consul.ConsulAgent;
@@ -161,8 +163,9 @@ public class MeshConsulAutoConfiguration {
     @ConditionalOnMissingBean
     public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
                                  MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics,
-                                 ServiceCustomizations customizations) {
-        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics, customizations);
+                                 ServiceCustomizations customizations, ObjectProvider<ObservationRegistry> observations) {
+        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics, customizations,
+                new ClientObservations(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
     }
 
     @Bean

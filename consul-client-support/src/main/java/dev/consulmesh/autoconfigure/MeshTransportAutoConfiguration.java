@@ -10,6 +10,7 @@ import dev.consulmesh.transport.tls.TlsSetup;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.validation.Validator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,7 +28,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, the mesh's
  * meters, and a TCP server that runs when the application has handlers; its TLS from PEM files or from
- * one of the application's SSL bundles ({@code spring.ssl.bundle.*}).
+ * one of the application's SSL bundles ({@code spring.ssl.bundle.*}). Handler invocations are observed in
+ * the application's {@code ObservationRegistry} when it has one (Spring Boot's, with tracing when
+ * Micrometer Tracing is on the classpath).
  */
 @AutoConfiguration(after = {JacksonAutoConfiguration.class, SslAutoConfiguration.class})
 public class MeshTransportAutoConfiguration {
@@ -70,10 +73,12 @@ public class MeshTransportAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec,
-                                   MeshMetrics metrics, ObjectProvider<SslBundles> sslBundles) {
+                                   MeshMetrics metrics, ObjectProvider<SslBundles> sslBundles,
+                                   ObjectProvider<ObservationRegistry> observations) {
         String tlsPrefix = properties.prefix() + ".tls";
         return new TcpServer(properties, handlers, codec, metrics,
-                TlsSetup.server(properties.getTls(), tlsPrefix, sslBundles.getIfAvailable()));
+                TlsSetup.server(properties.getTls(), tlsPrefix, sslBundles.getIfAvailable()),
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

@@ -12,6 +12,8 @@ import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.observation.ClientObservations;
+import dev.consulmesh.transport.wire.PacketHeaders;
 import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.RecentCallWindow;
 import dev.consulmesh.pool.ServicePool;
@@ -61,20 +63,37 @@ public final class MeshClient implements AutoCloseable {
     private final IdempotentPatterns idempotentPatterns;
     private final MeshMetrics metrics;
     private final ServiceCustomizations customizations;
+    private final ClientObservations observations;
     private final ScheduledExecutorService probes;
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
     public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
                       IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
-        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none());
+        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none(),
+                ClientObservations.NONE);
+    }
+
+    /** @param customizations clients and balancers the application gave for single services */
+    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations) {
+        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, customizations, ClientObservations.NONE);
+    }
+
+    /** @param observations where calls and attempts are timed and traced ({@link ClientObservations#NONE}: nowhere) */
+    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ClientObservations observations) {
+        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none(), observations);
     }
 
     /**
      * @param clients        the clients of every service without TLS settings of its own
      * @param customizations clients and balancers the application gave for single services
+     * @param observations   where calls and attempts are timed and traced
      */
     public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
-                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations) {
+                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations,
+                      ClientObservations observations) {
+        this.observations = observations;
         this.discovery = discovery;
         this.clients = clients;
         this.mapper = mapper;
@@ -159,13 +178,28 @@ public final class MeshClient implements AutoCloseable {
     private <T> Flux<T> call(String service, Object pattern, Object data, AnswerReader<T> reader) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        return Flux.defer(() -> {
+        return Flux.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
             Call call = new Call(route, patternNode, dataNode, isIdempotent(route, patternNode),
-                    System.nanoTime() + route.settings().requestTimeout().toNanos());
-            return awaitPool(route).thenMany(Flux.defer(() -> attempt(call, reader)));
+                    System.nanoTime() + route.settings().requestTimeout().toNanos(),
+                    observations.startCall(service, patternNode, false, observations.callerOf(reactor)));
+            return observed(call.observed, awaitPool(route).thenMany(Flux.defer(() -> attempt(call, reader))));
         });
+    }
+
+    /** Ends an event's or its attempt's observation as its result comes out. */
+    private static <T> Mono<T> observed(ClientObservations.Observed observed, Mono<T> result) {
+        return result.doOnSuccess(value -> observed.succeeded())
+                .doOnError(failure -> observed.failed(CallFailure.of(failure).kind(), failure))
+                .doOnCancel(observed::cancelled);
+    }
+
+    /** Ends a call's or attempt's observation as its result comes out. */
+    private static <T> Flux<T> observed(ClientObservations.Observed observed, Flux<T> result) {
+        return result.doOnComplete(observed::succeeded)
+                .doOnError(failure -> observed.failed(CallFailure.of(failure).kind(), failure))
+                .doOnCancel(observed::cancelled);
     }
 
     private <T> Flux<T> attempt(Call call, AnswerReader<T> reader) {
@@ -194,10 +228,13 @@ public final class MeshClient implements AutoCloseable {
                 node.end(started);
             }
         };
-        return reader.read(node, node.client().send(call.pattern, call.data, timeout))
+        ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
+                false, node.node().address());
+        Flux<T> answer = reader.read(node, node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout)))
                 .doOnNext(value -> delivered.set(true))
                 .doOnTerminate(end)
-                .doOnCancel(end)
+                .doOnCancel(end);
+        return observed(attempt.observed(), answer)
                 .doOnComplete(() -> route.pool().succeeded(node))
                 .onErrorResume(failure -> {
                     CallFailure classified = CallFailure.of(failure);
@@ -211,6 +248,15 @@ public final class MeshClient implements AutoCloseable {
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
                     return attempt(call, reader);
                 });
+    }
+
+    /** The attempt's trace context, and its timeout when deadlines are propagated. */
+    private Map<String, String> headers(ClientObservations.Attempt attempt, Duration timeout) {
+        Map<String, String> headers = attempt.headers();
+        if (properties.isPropagateDeadline()) {
+            headers.put(PacketHeaders.TIMEOUT, Long.toString(Math.max(1, timeout.toMillis())));
+        }
+        return headers;
     }
 
     /** The caller's reading of a node's answer; whatever it throws makes the answer that node's unusable one. */
@@ -266,11 +312,12 @@ public final class MeshClient implements AutoCloseable {
     public Mono<ServiceNode> emit(String service, Object pattern, Object data) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        return Mono.defer(() -> {
+        return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE);
-            return awaitPool(route).then(Mono.defer(() -> emitAttempt(call)));
+            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE,
+                    observations.startCall(service, patternNode, true, observations.callerOf(reactor)));
+            return observed(call.observed, awaitPool(route).then(Mono.defer(() -> emitAttempt(call))));
         });
     }
 
@@ -282,7 +329,9 @@ public final class MeshClient implements AutoCloseable {
         }
         PooledNode node = route.balancer().choose(candidates);
         call.tried.add(node);
-        return node.client().emit(call.pattern, call.data)
+        ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
+                true, node.node().address());
+        return observed(attempt.observed(), node.client().emit(call.pattern, call.data, attempt.headers()))
                 .then(Mono.fromSupplier(() -> {
                     route.pool().succeeded(node);
                     return node.node();
@@ -434,10 +483,13 @@ public final class MeshClient implements AutoCloseable {
         final JsonNode data;
         final boolean idempotent;
         final long deadlineNanos;
+        final ClientObservations.Observed observed;
         final List<PooledNode> tried = new ArrayList<>(2);
         Throwable lastFailure;
 
-        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos) {
+        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos,
+             ClientObservations.Observed observed) {
+            this.observed = observed;
             this.route = route;
             this.pattern = pattern;
             this.data = data;

@@ -69,6 +69,13 @@ public class MeshClientProperties {
     private boolean shareWebServerThreads = true;
 
     /**
+     * Send each request's remaining time (its attempt's timeout) to the node, which then does not start
+     * a handler whose caller has already given up, and answers with a timeout error instead. Off by
+     * default: a request then goes out exactly as Nest writes it (with tracing off). Nest nodes ignore it.
+     */
+    private boolean propagateDeadline = false;
+
+    /**
      * Patterns that may run twice without harm, written as on a handler (a string, or a JSON object's
      * text). Their calls are retried on another node even after they were written.
      */
@@ -433,6 +440,14 @@ public class MeshClientProperties {
 
     public void setFrameTimeout(Duration frameTimeout) {
         this.frameTimeout = frameTimeout;
+    }
+
+    public boolean isPropagateDeadline() {
+        return propagateDeadline;
+    }
+
+    public void setPropagateDeadline(boolean propagateDeadline) {
+        this.propagateDeadline = propagateDeadline;
     }
 
     public boolean isShareWebServerThreads() {

@@ -19,7 +19,14 @@ import java.util.function.ToDoubleFunction;
  *       (see {@code TransportLimit})</li>
  *   <li>{@code mesh.tcp.server.connections} (port): connections open to a TCP server</li>
  *   <li>{@code mesh.tcp.server.paused-connections} (port): connections the server does not read for now</li>
+ *   <li>{@code mesh.tcp.server.deadline.expired} (pattern): requests answered with a timeout error, not
+ *       handled, because the caller's deadline had passed</li>
+ *   <li>{@code mesh.tcp.server.trace-context.rejected} (reason = malformed | oversized): packets whose trace
+ *       context was dropped; their handlers started new traces</li>
  * </ul>
+ * The node tag of {@code mesh.client.requests} and {@code mesh.client.ejections} is bounded by the
+ * nodes in Consul: a node's meters are removed when it leaves the pool ({@link #removeNode}). Timers
+ * of calls, attempts and handlers are Micrometer observations (see {@code MeshObservations}).
  */
 public final class MeshMetrics {
 
@@ -57,6 +64,24 @@ public final class MeshMetrics {
     public Counter ejections(String service, String node) {
         return Counter.builder("mesh.client.ejections").description("Nodes taken out of rotation after failures")
                 .tags("service", service, "node", node).register(registry);
+    }
+
+    /** Removes a node's meters once it left its service's pool, so nodes that come and go do not pile up. */
+    public void removeNode(String service, String node) {
+        registry.find("mesh.client.requests").tags("service", service, "node", node).meters().forEach(registry::remove);
+        registry.find("mesh.client.ejections").tags("service", service, "node", node).meters().forEach(registry::remove);
+    }
+
+    public Counter deadlineExpired(String pattern) {
+        return Counter.builder("mesh.tcp.server.deadline.expired")
+                .description("Requests not handled because the caller's deadline had passed when the handler would start")
+                .tag("pattern", pattern).register(registry);
+    }
+
+    public Counter traceContextRejected(String reason) {
+        return Counter.builder("mesh.tcp.server.trace-context.rejected")
+                .description("Packets whose trace context was malformed or oversized; their handlers started new traces")
+                .tag("reason", reason).register(registry);
     }
 
     public Counter reregistrations(String service) {

@@ -86,7 +86,7 @@ public final class ServicePool implements AutoCloseable {
                 leaving.client().closeWhenIdle();
                 draining.add(leaving);
             }
-            draining.removeIf(this::drained);
+            draining.removeIf(this::forgetIfDrained);
             rotation = List.copyOf(active.values());
             lastSet = set; // last: a caller that sees the pool known also sees its rotation
         }
@@ -97,6 +97,18 @@ public final class ServicePool implements AutoCloseable {
         metrics.ejections(service, id); // at 0 from the start, so a dashboard's rate() sees the first ejection too
         return new PooledNode(node, clients.apply(node), metrics.requests(service, id, true), metrics.requests(service, id, false),
                 new OutcomeWindow(settings.outliers().window()));
+    }
+
+    /** A drained node is dropped, its meters with it unless it came back meanwhile (they are shared by id). */
+    private boolean forgetIfDrained(PooledNode node) {
+        if (!drained(node)) {
+            return false;
+        }
+        String id = node.node().instanceId();
+        if (active.keySet().stream().noneMatch(listed -> listed.instanceId().equals(id))) {
+            metrics.removeNode(service, id);
+        }
+        return true;
     }
 
     private boolean drained(PooledNode node) {
@@ -360,7 +372,7 @@ public final class ServicePool implements AutoCloseable {
     /** Every node this caller knows: in Consul's set (healthy or ejected), then those draining. */
     public List<PooledNode> nodes() {
         synchronized (lock) {
-            draining.removeIf(this::drained);
+            draining.removeIf(this::forgetIfDrained);
             List<PooledNode> all = new ArrayList<>(active.values());
             all.addAll(draining);
             return all;

@@ -54,6 +54,15 @@ class NestPeerIT {
     private static final String NO_HANDLER = "There is no matching message handler defined in the remote service.";
     private static final int CONCURRENT_SENDS = 400;
     private static final int GATEWAY_REQUESTS = 300;
+    /**
+     * The Java processes trace every request, with deadlines sent, so a Nest client calls a traced node and the
+     * traced gateway sends trace context to a Nest microservice. Their Zipkin endpoint is a port nobody
+     * listens on: spans are dropped, calls must not notice.
+     */
+    private static final List<String> TRACING = List.of(
+            "--management.tracing.export.enabled=true",
+            "--management.tracing.sampling.probability=1.0",
+            "--management.tracing.export.zipkin.endpoint=http://127.0.0.1:" + FreePorts.next() + "/api/v2/spans");
 
     private static final StartedResources startedForAll = new StartedResources();
     private static NodeProject nest;
@@ -192,7 +201,8 @@ class NestPeerIT {
         JsonNode check = JSON.readTree(consul.http().get("/v1/agent/checks")).get("service:" + nestId);
         assertThat(check.get("Type").asString()).as("check of %s: %s", nestId, check).isEqualTo("tcp");
 
-        JavaProcess gateway = started.add(JavaProcess.start("gateway", jar("main-gateway"), List.of(
+        JavaProcess gateway = started.add(JavaProcess.start("gateway", jar("main-gateway"), withTracing(
+                "--mesh.client.propagate-deadline=true",
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + gatewayPort,
@@ -273,7 +283,7 @@ class NestPeerIT {
     }
 
     private static JavaNode pushService(String name, int tcpPort, int httpPort) {
-        JavaProcess process = startedForAll.add(JavaProcess.start(name, jar("push-service"), List.of(
+        JavaProcess process = startedForAll.add(JavaProcess.start(name, jar("push-service"), withTracing(
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + httpPort,
@@ -313,6 +323,12 @@ class NestPeerIT {
         JSON.readTree(consul.http().get("/v1/health/service/" + service + "?passing"))
                 .forEach(entry -> ids.add(entry.at("/Service/ID").asString()));
         return ids;
+    }
+
+    private static List<String> withTracing(String... args) {
+        List<String> all = new ArrayList<>(TRACING);
+        all.addAll(List.of(args));
+        return all;
     }
 
     private static Path jar(String module) {

@@ -29,6 +29,7 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -88,18 +89,27 @@ public final class TcpClient implements AutoCloseable {
     }
 
     public Flux<JsonNode> send(JsonNode pattern, JsonNode data, Duration timeout) {
+        return send(pattern, data, timeout, Map.of());
+    }
+
+    /** @param headers the packet's headers (trace context, deadline; see {@code PacketHeaders}); none: Nest's frame */
+    public Flux<JsonNode> send(JsonNode pattern, JsonNode data, Duration timeout, Map<String, String> headers) {
         return Flux.create(sink -> connect().whenComplete((connection, failure) -> {
             if (failure != null) {
                 sink.error(failure);
             } else {
-                connection.request(pattern, data, timeout, sink);
+                connection.request(pattern, data, headers, timeout, sink);
             }
         }));
     }
 
     /** Sends an event; completes when it is written to the connection. No answer is expected. */
     public Mono<Void> emit(JsonNode pattern, JsonNode data) {
-        return Mono.fromFuture(() -> connect().thenCompose(connection -> connection.event(pattern, data)));
+        return emit(pattern, data, Map.of());
+    }
+
+    public Mono<Void> emit(JsonNode pattern, JsonNode data, Map<String, String> headers) {
+        return Mono.fromFuture(() -> connect().thenCompose(connection -> connection.event(pattern, data, headers)));
     }
 
     /** Requests on the current connections still waiting for their answers. */
@@ -267,7 +277,7 @@ public final class TcpClient implements AutoCloseable {
             this.pending = pending;
         }
 
-        void request(JsonNode pattern, JsonNode data, Duration timeout, FluxSink<JsonNode> sink) {
+        void request(JsonNode pattern, JsonNode data, Map<String, String> headers, Duration timeout, FluxSink<JsonNode> sink) {
             String id = RequestIds.next();
             while (!pending.add(id, sink)) {
                 id = RequestIds.next();
@@ -280,7 +290,7 @@ public final class TcpClient implements AutoCloseable {
                     timedOut.error(new RequestTimeoutException(node, pattern, timeout));
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS));
-            JsonFrame frame = codec.writeFrame(new RequestPacket(pattern, data, codec.nodes().stringNode(requestId)));
+            JsonFrame frame = codec.writeFrame(new RequestPacket(pattern, data, codec.nodes().stringNode(requestId), headers));
             channel.writeAndFlush(frame).addListener(written -> {
                 if (!written.isSuccess()) {
                     FluxSink<JsonNode> failed = pending.remove(requestId);
@@ -292,9 +302,9 @@ public final class TcpClient implements AutoCloseable {
             });
         }
 
-        CompletableFuture<Void> event(JsonNode pattern, JsonNode data) {
+        CompletableFuture<Void> event(JsonNode pattern, JsonNode data, Map<String, String> headers) {
             CompletableFuture<Void> sent = new CompletableFuture<>();
-            channel.writeAndFlush(codec.writeFrame(new EventPacket(pattern, data))).addListener(written -> {
+            channel.writeAndFlush(codec.writeFrame(new EventPacket(pattern, data, headers))).addListener(written -> {
                 if (written.isSuccess()) {
                     sent.complete(null);
                 } else {

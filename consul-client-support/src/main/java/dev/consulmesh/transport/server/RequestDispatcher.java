@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Routes each inbound packet of a server connection to its handler and writes the answers back.
@@ -46,11 +48,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
     private final RpcErrors errors;
     private final LimitViolations violations;
     private final BlockingHandlerExecutor blocking;
+    private final HandlerObservations observations;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong lastNoEventHandlerWarning = new AtomicLong(System.nanoTime() - NO_EVENT_HANDLER_WARNING_INTERVAL);
 
     RequestDispatcher(HandlerRegistry handlers, PacketCodec codec, LimitViolations violations,
-                      BlockingHandlerExecutor blocking) {
+                      BlockingHandlerExecutor blocking, HandlerObservations observations) {
+        this.observations = observations;
         this.handlers = handlers;
         this.codec = codec;
         this.errors = new RpcErrors(codec.mapper());
@@ -65,15 +69,16 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, JsonFrame frame) {
+        long readAt = System.nanoTime();
         Packet packet = codec.readInbound(frame);
         if (packet instanceof RequestPacket request) {
-            handleRequest(ctx, request);
+            handleRequest(ctx, request, readAt);
         } else {
-            handleEvent(ctx, (EventPacket) packet);
+            handleEvent(ctx, (EventPacket) packet, readAt);
         }
     }
 
-    private void handleRequest(ChannelHandlerContext ctx, RequestPacket request) {
+    private void handleRequest(ChannelHandlerContext ctx, RequestPacket request, long readAt) {
         Optional<String> route = handlers.routeOf(request.pattern());
         Optional<HandlerMethod> handler = route.flatMap(handlers::requestHandler);
         if (handler.isEmpty()) {
@@ -92,12 +97,13 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
                 error -> log.error("handler {} failed on a request from {}", method.description(),
                         ctx.channel().remoteAddress(), error),
                 flow::answersWritten, inFlight::decrementAndGet);
-        call(method, ctx, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()))
+        call(method, ctx, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()),
+                request.headers(), false, readAt)
                 .subscribe(writer);
         writer.writeQueued();
     }
 
-    private void handleEvent(ChannelHandlerContext ctx, EventPacket event) {
+    private void handleEvent(ChannelHandlerContext ctx, EventPacket event, long readAt) {
         Optional<String> route = handlers.routeOf(event.pattern());
         List<HandlerMethod> eventHandlers = route.map(handlers::eventHandlers).orElse(List.of());
         if (eventHandlers.isEmpty()) {
@@ -106,18 +112,23 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
         }
         MessageContext context = new MessageContext(event.pattern(), route.get(), ctx.channel().remoteAddress());
         for (HandlerMethod method : eventHandlers) {
-            call(method, ctx, event.data(), context).subscribe(value -> { }, error -> log.error(
+            call(method, ctx, event.data(), context, event.headers(), true, readAt).subscribe(value -> { }, error -> log.error(
                     "event handler {} failed on an event from {}", method.description(),
                     ctx.channel().remoteAddress(), error));
         }
     }
 
-    /** The one place that decides where a handler runs: on this I/O thread, or off it when it blocks. */
-    private Flux<Object> call(HandlerMethod method, ChannelHandlerContext ctx, JsonNode data, MessageContext context) {
-        if (method.isBlocking()) {
-            return blocking.call(() -> method.invoke(data, context), ctx.executor(), context.remoteAddress());
-        }
-        return method.invoke(data, context);
+    /**
+     * The one place that decides where a handler runs: on this I/O thread, or off it when it blocks;
+     * observed either way, and not started at all once the request's deadline passed (checked where it
+     * would start, so a blocking handler's wait in the queue counts).
+     */
+    private Flux<Object> call(HandlerMethod method, ChannelHandlerContext ctx, JsonNode data, MessageContext context,
+                              Map<String, String> headers, boolean event, long readAt) {
+        HandlerObservations.Invocation invocation = observations.start(method, context, headers, event, readAt);
+        Supplier<Flux<Object>> invoke = () -> invocation.invoke(() -> method.invoke(data, context));
+        Flux<Object> answers = method.isBlocking() ? blocking.call(invoke, ctx.executor(), context.remoteAddress()) : invoke.get();
+        return invocation.observe(answers);
     }
 
     /** A warning at most once per interval: a peer sending events nobody handles must not flood the log. */

@@ -3,6 +3,7 @@ package dev.consulmesh.transport.server;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -60,6 +61,12 @@ public final class TcpServer {
     /** @param tls the TLS context of each accepted connection (see {@link TlsSetup#server}); null for plain TCP */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
                      CurrentTlsContext tls) {
+        this(properties, handlers, codec, metrics, tls, ObservationRegistry.NOOP);
+    }
+
+    /** @param observations where handler invocations are timed and traced ({@code ObservationRegistry.NOOP}: nowhere) */
+    public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
+                     CurrentTlsContext tls, ObservationRegistry observations) {
         this.properties = properties;
         this.handlers = handlers;
         this.codec = codec;
@@ -69,7 +76,8 @@ public final class TcpServer {
         TcpServerProperties.BlockingLimits limits = properties.getBlocking();
         this.blocking = new BlockingHandlerExecutor(limits.getMaxConcurrency(), limits.getMaxQueued(),
                 properties.prefix() + ".blocking", violations);
-        this.dispatcher = new RequestDispatcher(handlers, codec, violations, blocking);
+        this.dispatcher = new RequestDispatcher(handlers, codec, violations, blocking,
+                new HandlerObservations(observations, metrics, properties.getMaxDeadline()));
         this.pipeline = new ServerPipeline(properties, tls, dispatcher, violations, connections);
     }
 

@@ -82,6 +82,15 @@ public class TcpServerProperties {
     @DurationMin(millis = 0)
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+    /**
+     * The longest deadline a caller's request may carry (its {@code timeout} header): a longer one, or
+     * an absurd one, is cut to this. A request whose deadline passed before its handler would start is
+     * answered with a timeout error instead.
+     */
+    @NotNull
+    @DurationMin(millis = 1)
+    private Duration maxDeadline = Duration.ofMinutes(5);
+
     /** TLS on the server, optionally requiring client certificates (mutual TLS). */
     private final TlsProperties tls = new TlsProperties();
 
@@ -174,6 +183,14 @@ public class TcpServerProperties {
 
     public void setMaxPendingRequestsPerConnection(int maxPendingRequestsPerConnection) {
         this.maxPendingRequestsPerConnection = maxPendingRequestsPerConnection;
+    }
+
+    public Duration getMaxDeadline() {
+        return maxDeadline;
+    }
+
+    public void setMaxDeadline(Duration maxDeadline) {
+        this.maxDeadline = maxDeadline;
     }
 
     public int getMaxQueuedAnswerBytes() {

@@ -17,12 +17,25 @@ import tools.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Converts packets to and from the JSON text of one frame, with the key order NestJS writes
- * (response or err, isDisposed, id; the no-handler reply as id, status, err).
+ * (response or err, isDisposed, id; the no-handler reply as id, status, err). Requests and events may
+ * carry the mesh's headers as {@code metadata} after Nest's keys (see {@link RequestPacket}).
  */
 public final class PacketCodec {
+
+    /**
+     * The key of a request's or event's headers: Nest 12's own {@code metadata}, which a Nest client sets
+     * in its dispatch hook and a Nest handler reads with {@code TcpContext.getMetadata()}; older Nest
+     * versions ignore it like any unknown key.
+     */
+    static final String METADATA_KEY = "metadata";
+
+    /** Headers read from one packet at most; trace context and a deadline need four. */
+    static final int MAX_HEADERS = 16;
 
     private final ObjectMapper mapper;
     private final ObjectReader reader;
@@ -73,7 +86,29 @@ public final class PacketCodec {
         JsonNode pattern = orNull(tree.get("pattern"));
         JsonNode data = orNull(tree.get("data"));
         JsonNode id = tree.get("id");
-        return id == null ? new EventPacket(pattern, data) : new RequestPacket(pattern, data, id);
+        Map<String, String> headers = headers(tree.get(METADATA_KEY));
+        return id == null ? new EventPacket(pattern, data, headers) : new RequestPacket(pattern, data, id, headers);
+    }
+
+    /**
+     * The string members of a packet's {@code metadata} object, at most {@value #MAX_HEADERS} of them;
+     * anything else there (another type, more members) is ignored: a peer's headers are advice, never
+     * a reason to refuse its packet.
+     */
+    private static Map<String, String> headers(JsonNode headers) {
+        if (headers == null || !headers.isObject() || headers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> strings = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> member : headers.properties()) {
+            if (member.getValue().isString()) {
+                strings.put(member.getKey(), member.getValue().asString());
+                if (strings.size() == MAX_HEADERS) {
+                    break;
+                }
+            }
+        }
+        return strings;
     }
 
     /** Reads a packet a client receives: an answer to one of its requests. */
@@ -108,9 +143,11 @@ public final class PacketCodec {
                 json.writePOJOProperty("pattern", request.pattern());
                 json.writePOJOProperty("data", request.data());
                 json.writePOJOProperty("id", request.id());
+                writeHeaders(json, request.headers());
             } else if (packet instanceof EventPacket event) {
                 json.writePOJOProperty("pattern", event.pattern());
                 json.writePOJOProperty("data", event.data());
+                writeHeaders(json, event.headers());
             } else {
                 writeResponse(json, (ResponsePacket) packet);
             }
@@ -119,6 +156,18 @@ public final class PacketCodec {
             throw new UncheckedIOException("cannot write packet " + packet, e);
         }
         return new JsonFrame(out.toByteArray());
+    }
+
+    /** After Nest's keys, and only when there are headers: without them the frame is Nest's, byte for byte. */
+    private static void writeHeaders(JsonGenerator json, Map<String, String> headers) {
+        if (headers.isEmpty()) {
+            return;
+        }
+        json.writeObjectPropertyStart(METADATA_KEY);
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            json.writeStringProperty(header.getKey(), header.getValue());
+        }
+        json.writeEndObject();
     }
 
     private static void writeResponse(JsonGenerator json, ResponsePacket response) throws IOException {

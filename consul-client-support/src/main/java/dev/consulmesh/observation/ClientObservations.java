@@ -1,0 +1,117 @@
+package dev.consulmesh.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.util.context.ContextView;
+import tools.jackson.databind.JsonNode;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Starts the observations of a caller: one per call ({@value MeshObservations#CALL}), a child of
+ * whatever the caller was observing (a web request's observation, from Reactor's context or the
+ * thread), and one per attempt ({@value MeshObservations#ATTEMPT}), a child of its call, whose
+ * {@link OutboundContext} collects the trace context for the packet's headers.
+ */
+public final class ClientObservations {
+
+    /** Observes nothing and sends no trace context (plain tests and tools). */
+    public static final ClientObservations NONE = new ClientObservations(ObservationRegistry.NOOP);
+
+    private final ObservationRegistry registry;
+
+    public ClientObservations(ObservationRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The caller's current observation: Reactor's context first (WebFlux puts the request's there), then the thread's. */
+    public Observation callerOf(ContextView reactorContext) {
+        Observation fromReactor = reactorContext.getOrDefault(MeshObservations.REACTOR_CONTEXT_KEY, null);
+        return fromReactor != null ? fromReactor : registry.getCurrentObservation();
+    }
+
+    public Observed startCall(String service, JsonNode pattern, boolean event, Observation caller) {
+        String patternTag = MeshObservations.patternTag(pattern);
+        return new Observed(Observation.createNotStarted(MeshObservations.CALL, registry)
+                .contextualName((event ? "emit " : "send ") + service + " " + patternTag)
+                .lowCardinalityKeyValue(MeshObservations.SERVICE, service)
+                .lowCardinalityKeyValue(MeshObservations.PATTERN, patternTag)
+                .lowCardinalityKeyValue(MeshObservations.KIND, kind(event))
+                .parentObservation(caller)
+                .start());
+    }
+
+    /** An attempt on one node, a child of its call; its context's headers hold the trace context once started. */
+    public Attempt startAttempt(Observed call, String service, JsonNode pattern, boolean event, String node) {
+        OutboundContext context = new OutboundContext(event);
+        context.setRemoteServiceName(service);
+        context.setRemoteServiceAddress(node);
+        String patternTag = MeshObservations.patternTag(pattern);
+        Observation observation = Observation.createNotStarted(MeshObservations.ATTEMPT, () -> context, registry)
+                .contextualName((event ? "emit " : "send ") + patternTag)
+                .lowCardinalityKeyValue(MeshObservations.SERVICE, service)
+                .lowCardinalityKeyValue(MeshObservations.PATTERN, patternTag)
+                .lowCardinalityKeyValue(MeshObservations.KIND, kind(event))
+                .highCardinalityKeyValue(MeshObservations.NODE, node)
+                .parentObservation(call.observation())
+                .start();
+        return new Attempt(new Observed(observation), context);
+    }
+
+    static String kind(boolean event) {
+        return event ? "event" : "request";
+    }
+
+    /** A started attempt and the packet headers its tracing wrote. */
+    public record Attempt(Observed observed, OutboundContext context) {
+
+        /** The trace context to send with the attempt's packet: none without tracing. */
+        public Map<String, String> headers() {
+            return context.headers();
+        }
+    }
+
+    /**
+     * A started observation that ends once, however it ends: a cancel racing a completion, or a caller
+     * cancelling after its answer arrived, does not stop it twice.
+     */
+    public static final class Observed {
+
+        private final Observation observation;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        Observed(Observation observation) {
+            this.observation = observation;
+        }
+
+        public Observation observation() {
+            return observation;
+        }
+
+        public void succeeded() {
+            end(MeshObservations.SUCCESS, null);
+        }
+
+        /** @param kind the failure's kind ({@code FailureKind}), tagged in lower case */
+        public void failed(Enum<?> kind, Throwable failure) {
+            end(kind.name().toLowerCase(Locale.ROOT), failure);
+        }
+
+        public void cancelled() {
+            end(MeshObservations.CANCELLED, null);
+        }
+
+        private void end(String outcome, Throwable failure) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            observation.lowCardinalityKeyValue(MeshObservations.OUTCOME, outcome);
+            if (failure != null) {
+                observation.error(failure);
+            }
+            observation.stop();
+        }
+    }
+}

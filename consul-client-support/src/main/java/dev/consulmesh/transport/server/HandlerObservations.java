@@ -1,0 +1,104 @@
+package dev.consulmesh.transport.server;
+
+import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.observation.InboundContext;
+import dev.consulmesh.observation.MeshObservations;
+import dev.consulmesh.observation.TraceContextFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Times and traces each handler invocation ({@value MeshObservations#HANDLER}), continuing the caller's
+ * trace from the packet's headers when they hold a sound one, and keeps a request's deadline: a handler
+ * whose caller already gave up is not started; its request is answered with a timeout error and counted
+ * ({@code mesh.tcp.server.deadline.expired}).
+ */
+final class HandlerObservations {
+
+    private final ObservationRegistry registry;
+    private final MeshMetrics metrics;
+    private final TraceContextFilter traceContext;
+    private final Duration maxDeadline;
+    private final Map<String, Counter> expiredByRoute = new ConcurrentHashMap<>();
+
+    HandlerObservations(ObservationRegistry registry, MeshMetrics metrics, Duration maxDeadline) {
+        this.registry = registry;
+        this.metrics = metrics;
+        this.traceContext = new TraceContextFilter(metrics);
+        this.maxDeadline = maxDeadline;
+    }
+
+    /** Starts observing one invocation of a handler for a packet read at {@code readAtNanos}. */
+    Invocation start(HandlerMethod method, MessageContext context, Map<String, String> headers, boolean event,
+                     long readAtNanos) {
+        Map<String, String> trace = traceContext.accept(headers, context.remoteAddress());
+        InboundContext inbound = new InboundContext(trace, event);
+        inbound.setRemoteServiceAddress(String.valueOf(context.remoteAddress()));
+        Observation observation = Observation.createNotStarted(MeshObservations.HANDLER, () -> inbound, registry)
+                .contextualName((event ? "on " : "handle ") + context.route())
+                .lowCardinalityKeyValue(MeshObservations.PATTERN, context.route())
+                .lowCardinalityKeyValue(MeshObservations.KIND, event ? "event" : "request")
+                .highCardinalityKeyValue("handler", method.description())
+                .start();
+        RequestDeadline deadline = event ? RequestDeadline.NONE : RequestDeadline.of(headers, readAtNanos, maxDeadline);
+        return new Invocation(observation, deadline, context.route());
+    }
+
+    /** One handler invocation being observed; it ends once, however its answers end. */
+    final class Invocation {
+
+        private final Observation observation;
+        private final RequestDeadline deadline;
+        private final String route;
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private Invocation(Observation observation, RequestDeadline deadline, String route) {
+            this.observation = observation;
+            this.deadline = deadline;
+            this.route = route;
+        }
+
+        /**
+         * Calls the handler where the caller runs this (the I/O thread, or a blocking handler's thread),
+         * with the observation in scope so its logs carry the trace — unless the deadline has passed.
+         */
+        Flux<Object> invoke(Supplier<Flux<Object>> handler) {
+            if (deadline.hasPassed()) {
+                expiredByRoute.computeIfAbsent(route, metrics::deadlineExpired).increment();
+                end("expired", null);
+                return Flux.error(new RpcException("deadline exceeded: the caller's timeout of " + deadline.timeoutMillis()
+                        + " ms had passed before the handler of '" + route + "' started"));
+            }
+            try (Observation.Scope scope = observation.openScope()) {
+                return handler.get();
+            }
+        }
+
+        /** The handler's answers, ending the observation with them; reactive handlers see it in Reactor's context. */
+        Flux<Object> observe(Flux<Object> answers) {
+            return answers.doOnComplete(() -> end(MeshObservations.SUCCESS, null))
+                    .doOnError(error -> end("error", error))
+                    .doOnCancel(() -> end(MeshObservations.CANCELLED, null))
+                    .contextWrite(context -> context.put(MeshObservations.REACTOR_CONTEXT_KEY, observation));
+        }
+
+        private void end(String outcome, Throwable error) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            observation.lowCardinalityKeyValue(MeshObservations.OUTCOME, outcome);
+            if (error != null) {
+                observation.error(error);
+            }
+            observation.stop();
+        }
+    }
+}
