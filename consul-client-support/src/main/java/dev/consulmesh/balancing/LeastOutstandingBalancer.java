@@ -2,7 +2,6 @@ package dev.consulmesh.balancing;
 
 import dev.consulmesh.pool.PooledNode;
 
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import java.util.function.Supplier;
@@ -12,35 +11,18 @@ import java.util.function.Supplier;
  * requests outstanding from this caller. A slow node collects outstanding requests and gets fewer new
  * ones, without the herd effect of always picking the single least-loaded node.
  */
-public final class LeastOutstandingBalancer implements LoadBalancer {
-
-    private final Supplier<RandomGenerator> random;
+public final class LeastOutstandingBalancer extends TwoRandomChoices {
 
     public LeastOutstandingBalancer() {
         this(ThreadLocalRandom::current);
     }
 
     LeastOutstandingBalancer(Supplier<RandomGenerator> random) {
-        this.random = random;
+        super(random);
     }
 
     @Override
-    public PooledNode choose(List<PooledNode> candidates) {
-        int size = candidates.size();
-        if (size == 0) {
-            throw new IllegalArgumentException("no node to choose from");
-        }
-        if (size == 1) {
-            return candidates.get(0);
-        }
-        RandomGenerator generator = random.get();
-        int first = generator.nextInt(size);
-        int second = generator.nextInt(size - 1);
-        if (second >= first) {
-            second++;
-        }
-        PooledNode a = candidates.get(first);
-        PooledNode b = candidates.get(second);
-        return b.outstanding() < a.outstanding() ? b : a;
+    double cost(PooledNode node) {
+        return node.outstanding();
     }
 }

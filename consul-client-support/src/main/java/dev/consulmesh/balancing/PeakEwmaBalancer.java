@@ -2,7 +2,6 @@ package dev.consulmesh.balancing;
 
 import dev.consulmesh.pool.PooledNode;
 
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -13,42 +12,21 @@ import java.util.random.RandomGenerator;
  * outstanding requests plus one. A node much slower than its peers gets a share of calls in proportion
  * to its speed; a node that turns slow is avoided from its first slow answer.
  */
-public final class PeakEwmaBalancer implements LoadBalancer {
+public final class PeakEwmaBalancer extends TwoRandomChoices {
 
     /** The latency a node is assumed to have before its first answer: cheap, but not free. */
     static final double UNMEASURED_MILLIS = 1.0;
-
-    private final Supplier<RandomGenerator> random;
 
     public PeakEwmaBalancer() {
         this(ThreadLocalRandom::current);
     }
 
     PeakEwmaBalancer(Supplier<RandomGenerator> random) {
-        this.random = random;
+        super(random);
     }
 
     @Override
-    public PooledNode choose(List<PooledNode> candidates) {
-        int size = candidates.size();
-        if (size == 0) {
-            throw new IllegalArgumentException("no node to choose from");
-        }
-        if (size == 1) {
-            return candidates.get(0);
-        }
-        RandomGenerator generator = random.get();
-        int first = generator.nextInt(size);
-        int second = generator.nextInt(size - 1);
-        if (second >= first) {
-            second++;
-        }
-        PooledNode a = candidates.get(first);
-        PooledNode b = candidates.get(second);
-        return cost(b) < cost(a) ? b : a;
-    }
-
-    static double cost(PooledNode node) {
+    double cost(PooledNode node) {
         double latency = Math.max(node.latencyMillis(), UNMEASURED_MILLIS);
         return latency * (node.outstanding() + 1);
     }
