@@ -252,6 +252,9 @@ public final class MeshClient implements AutoCloseable {
     }
 
     private static String describe(Object pattern) {
+        if (pattern instanceof JsonNode node && node.isString()) {
+            return "'" + node.stringValue() + "'";
+        }
         return pattern instanceof String text ? "'" + text + "'" : String.valueOf(pattern);
     }
 
