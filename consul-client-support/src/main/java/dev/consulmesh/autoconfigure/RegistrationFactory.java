@@ -53,10 +53,9 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
     }
 
     private ServiceRegistration tcpRegistration() {
-        String host = AdvertisedAddress.resolve(tcpProperties.getAdvertisedHost(), "the TCP server's advertised-host"
-                + " (push.tcp.advertised-host or mesh.tcp.advertised-host)");
+        String host = AdvertisedAddress.resolve(tcpProperties.getAdvertisedHost(), tcpProperties.prefix() + ".advertised-host");
         int port = tcpServer.port();
-        warnWhenUnreachable(tcpServer.bindHost(), host, port);
+        warnWhenUnreachable(tcpServer.bindHost(), host, port, tcpProperties.prefix());
         String checkHost = hasText(properties.getCheckHost()) ? properties.getCheckHost() : host;
         return registration(host, port, HealthCheck.tcp(hostPort(checkHost, port), properties));
     }
@@ -98,11 +97,11 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
     }
 
     /** The classic ECONNREFUSED: listening on loopback while telling others to come by the network. */
-    private static void warnWhenUnreachable(String bindHost, String advertised, int port) {
+    private static void warnWhenUnreachable(String bindHost, String advertised, int port, String prefix) {
         if (AdvertisedAddress.isLoopback(bindHost) && !AdvertisedAddress.isLoopback(advertised)) {
             log.warn("the TCP server listens on {} (loopback) but advertises {}:{} in Consul: other servers will get"
-                    + " 'connection refused'. Bind 0.0.0.0 or {} (push.tcp.host), or advertise a loopback address",
-                    bindHost, advertised, port, advertised);
+                    + " 'connection refused'. Bind 0.0.0.0 or {} ({}.host), or advertise a loopback address",
+                    bindHost, advertised, port, advertised, prefix);
         }
     }
 

@@ -151,6 +151,23 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /**
+     * As {@link #send(String, Object, Object, JavaType)}, with the node that answered. The answer must
+     * hold a value: a node that answered nothing gave an answer the caller cannot use, as one whose value
+     * does not fit the type (counted against that node, and a call to an idempotent pattern tries another).
+     * Use {@code send} when an empty answer is a valid one.
+     */
+    public <T> Mono<NodeAnswer<T>> sendForAnswer(String service, Object pattern, Object data, JavaType type) {
+        return send(service, pattern, data, reply -> {
+            T value = convert(reply.value(), type, service, pattern);
+            if (value == null) {
+                throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern)
+                        + ": expected " + type.toCanonical() + ", got nothing");
+            }
+            return new NodeAnswer<>(value, reply.node());
+        });
+    }
+
+    /**
      * Sends a request and streams the node's answer value by value as it arrives, each read as
      * {@code type} — a handler returning a {@code Flux} (or a Nest handler returning an Observable)
      * answers with several values. A failed attempt is made again on another node only before its first
@@ -282,6 +299,9 @@ public final class MeshClient implements AutoCloseable {
     }
 
     private static String describe(Object pattern) {
+        if (pattern instanceof JsonNode node && node.isString()) {
+            return "'" + node.stringValue() + "'";
+        }
         return pattern instanceof String text ? "'" + text + "'" : String.valueOf(pattern);
     }
 
@@ -439,6 +459,15 @@ public final class MeshClient implements AutoCloseable {
     /** The settings in force for calls to {@code service} (its own over the defaults). */
     public ServiceSettings settings(String service) {
         return route(service).settings();
+    }
+
+    /**
+     * Patterns retried even after they were written, for {@code service} only (beside
+     * {@code mesh.client.services.<service>.idempotent-patterns}); add more in code with {@code declare}.
+     * Starts watching the service, as {@link #prepare} does.
+     */
+    public IdempotentPatterns idempotentPatterns(String service) {
+        return route(service).ownIdempotentPatterns();
     }
 
     /** Patterns retried even after they were written, for every service; add more in code with {@code declare}. */

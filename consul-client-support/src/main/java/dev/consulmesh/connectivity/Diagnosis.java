@@ -48,8 +48,8 @@ public record Diagnosis(ProbeOutcome outcome, InstanceHealth.Status consul, Stri
                     + probeTimeout.toMillis() + " ms — the process is stopped, overloaded or stuck (a long GC pause?); "
                     + consulSays + (consulPassing ? " (a TCP check only connects)" : "");
             case TLS_FAILED -> address + " accepts connections but the TLS handshake fails (" + probe.detail()
-                    + ") — check mesh.client.tls (trusted certificates, client certificate) against the node's"
-                    + " push.tcp.tls / mesh.tcp.tls; " + consulSays;
+                    + ") — check the caller's mesh.client.tls (or mesh.client.services." + node.service() + ".tls):"
+                    + " its trusted certificates and client certificate against the node's TLS settings; " + consulSays;
             case CLOSED -> address + " accepts connections but closes them before answering — it is shutting down,"
                     + " expects TLS, or is not a NestJS-compatible TCP server; " + consulSays;
             case OTHER -> "cannot connect to " + address + ": " + probe.detail() + "; " + consulSays;

@@ -47,6 +47,14 @@ class DiagnosisTest {
     }
 
     @Test
+    void aFailedHandshakeNamesTheCallersTlsSettingsAndNoPropertyOfTheNodesApplication() {
+        assertThat(diagnose(ProbeOutcome.TLS_FAILED, consul(InstanceHealth.Status.PASSING, "")))
+                .contains("check the caller's mesh.client.tls (or mesh.client.services.push.tls)")
+                .contains("the node's TLS settings")
+                .doesNotContain("push.tcp").doesNotContain("mesh.tcp");
+    }
+
+    @Test
     void aConnectionNotMadeInTimePointsAtFirewallOrRoute() {
         assertThat(diagnose(ProbeOutcome.CONNECT_TIMEOUT, consul(InstanceHealth.Status.CRITICAL, "i/o timeout")))
                 .startsWith("no answer from 10.0.0.7:3001 within 800 ms — firewall or route");

@@ -101,7 +101,7 @@ public final class TcpServer {
             shutdownGroups();
             throw new IllegalStateException("cannot listen on TCP " + properties.getHost() + ":" + properties.getPort()
                     + " (" + e.getMessage() + "): is the port taken, or is the host not an address of this machine?"
-                    + " Check push.tcp.host / push.tcp.port (or mesh.tcp.*)", e);
+                    + " Check " + properties.prefix() + ".host / " + properties.prefix() + ".port", e);
         }
         metrics.tcpServer(port(), this, TcpServer::openConnections, TcpServer::pausedConnections);
         log.info("TCP server listening on {} with {} handler(s); at most {} connections, frames up to {} characters{}",

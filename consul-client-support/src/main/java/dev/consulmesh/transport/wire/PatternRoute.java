@@ -5,6 +5,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.math.BigDecimal;
 import java.text.Collator;
@@ -61,6 +62,16 @@ public final class PatternRoute {
                 .filter(JsonNode::isContainer)
                 .map(node -> route(node, 0))
                 .orElse(declared);
+    }
+
+    /**
+     * A declared pattern as a client sends it: text that parses as a JSON object or array as that JSON
+     * (Nest routes an object pattern by its keys, not by one string's text), any other text as the string.
+     */
+    public JsonNode asSent(String declared) {
+        return parseIfJson(declared)
+                .filter(JsonNode::isContainer)
+                .orElseGet(() -> JsonNodeFactory.instance.stringNode(declared));
     }
 
     /** The route of a pattern given as a JSON value on the sending side. */

@@ -4,9 +4,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import dev.consulmesh.client.MeshClient;
-import dev.consulmesh.client.NodeReply;
-import dev.consulmesh.failure.UnusableAnswerException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -29,20 +26,16 @@ public class NewsController {
     /** Header naming the instance id of the node that answered. */
     public static final String NODE_HEADER = "X-Push-Node";
 
-    private final MeshClient mesh;
+    private final NewsNodes news;
     private final GatewayNewsProperties properties;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public NewsController(MeshClient mesh, GatewayNewsProperties properties, ObjectMapper mapper, Clock clock) {
-        this.mesh = mesh;
+    public NewsController(NewsNodes news, GatewayNewsProperties properties, ObjectMapper mapper, Clock clock) {
+        this.news = news;
         this.properties = properties;
         this.mapper = mapper;
         this.clock = clock;
-        // Fetching news only reads: a call may be made again on another node even after it was written.
-        mesh.idempotentPatterns().declare(properties.getPattern());
-        // Watch the news service from the start, so health shows its nodes before the first call.
-        mesh.prepare(properties.getService());
     }
 
     @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -52,21 +45,12 @@ public class NewsController {
                 properties.getDefaultLimit());
         // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
         int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
-        ObjectNode data = mapper.createObjectNode().put("latestTime", page.latestTime()).put("limit", asked);
-        if (page.beforeId() != null) {
-            data.put("beforeId", page.beforeId());
-        }
-        // The page is read on each attempt: a node whose answer is not a list of news counts as failing,
-        // and the call goes on to another node.
-        return mesh.send(properties.getService(), properties.getPattern(), data,
-                reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
+        return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
+                .map(answer -> ResponseEntity.ok().header(NODE_HEADER, answer.node().instanceId())
+                        .body(toPage(answer.value(), page, asked)));
     }
 
-    private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
-        JsonNode items = reply.value();
-        if (items == null || !items.isArray()) {
-            throw new UnusableAnswerException("expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType()));
-        }
+    private ObjectNode toPage(ArrayNode items, NewsPageRequest page, int asked) {
         ArrayNode pageItems = mapper.createArrayNode();
         for (int i = 0; i < Math.min(items.size(), page.limit()); i++) {
             pageItems.add(items.get(i));

@@ -1,0 +1,4 @@
+package dev.consulmesh.client.declarative.orders;
+
+public record Order(String id, int quantity) {
+}
