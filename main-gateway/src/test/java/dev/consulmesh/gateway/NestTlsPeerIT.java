@@ -54,7 +54,7 @@ class NestTlsPeerIT {
     private static final Path NEST_PEER = ProjectPaths.root().resolve("main-gateway/src/test/nest-peer");
     private static final JsonNode FETCH_LATEST_NEWS = JsonNodeFactory.instance.stringNode("fetchLatestNews");
     private static final Pattern JAVA_NODE_READY = Pattern.compile(
-            "TCP server listening on \\S+ with \\d+ handler\\(s\\).*; TLS with client certificates required");
+            "TCP server listening on \\S+ with \\d+ handler\\(s\\).*; TLS.* with client certificates required");
     private static final Pattern NEST_READY = Pattern.compile(
             "news-service listening on \\S+ over TLS with client certificates required");
     private static final Pattern NEST_REFUSED = Pattern.compile("TLS connection.* refused: .*");
