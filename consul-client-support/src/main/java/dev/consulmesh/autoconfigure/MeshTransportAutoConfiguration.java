@@ -24,6 +24,8 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, the mesh's
@@ -87,5 +89,16 @@ public class MeshTransportAutoConfiguration {
                                               ObjectProvider<ReactiveHealthContributorRegistry> reactiveHealth) {
         return new TcpServerLifecycle(server, handlers, started -> TcpServerHealthIndicator.register(
                 started, health.getIfAvailable(), reactiveHealth.getIfAvailable()));
+    }
+
+    /** With a Zipkin span exporter on the classpath: spans it cannot deliver are counted. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "zipkin2.reporter.BytesMessageSender")
+    static class DroppedSpansConfiguration {
+
+        @Bean
+        static DroppedSpansCounter meshDroppedSpansCounter(ObjectProvider<MeshMetrics> metrics) {
+            return new DroppedSpansCounter(metrics);
+        }
     }
 }

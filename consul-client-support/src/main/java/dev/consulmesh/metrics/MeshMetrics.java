@@ -84,6 +84,13 @@ public final class MeshMetrics {
                 .tag("reason", reason).register(registry);
     }
 
+    /** Spans the exporter could not deliver to the tracing backend. */
+    public Counter droppedSpans() {
+        return Counter.builder("mesh.tracing.spans.dropped")
+                .description("Spans the exporter could not deliver to the tracing backend (calls went on)")
+                .register(registry);
+    }
+
     public Counter reregistrations(String service) {
         return Counter.builder("mesh.registration.reregistrations")
                 .description("Registrations made again after the Consul agent lost this instance's registration")
