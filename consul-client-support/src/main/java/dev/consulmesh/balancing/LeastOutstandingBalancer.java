@@ -43,4 +43,24 @@ public final class LeastOutstandingBalancer implements LoadBalancer {
         PooledNode b = candidates.get(second);
         return b.outstanding() < a.outstanding() ? b : a;
     }
+
+    /**
+     * With weights: two different candidates drawn in proportion to their weights, and of those the one
+     * with fewer outstanding requests per unit of weight (a tie, as between idle nodes, goes to the first drawn, so idle
+     * nodes share in proportion to their weights).
+     */
+    @Override
+    public PooledNode choose(List<PooledNode> candidates, double[] weights) {
+        if (candidates.size() < 2) {
+            return choose(candidates);
+        }
+        int[] two = WeightedPick.two(weights, random.get());
+        PooledNode a = candidates.get(two[0]);
+        PooledNode b = candidates.get(two[1]);
+        return weighted(b, weights[two[1]]) < weighted(a, weights[two[0]]) ? b : a;
+    }
+
+    private static double weighted(PooledNode node, double weight) {
+        return weight > 0 ? node.outstanding() / weight : Double.MAX_VALUE;
+    }
 }

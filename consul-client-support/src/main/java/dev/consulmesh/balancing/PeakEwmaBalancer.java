@@ -52,4 +52,24 @@ public final class PeakEwmaBalancer implements LoadBalancer {
         double latency = Math.max(node.latencyMillis(), UNMEASURED_MILLIS);
         return latency * (node.outstanding() + 1);
     }
+
+    /**
+     * With weights: two different candidates drawn in proportion to their weights, and of those the one
+     * with the lower latency times outstanding requests per unit of weight (a tie, as between idle nodes, goes to the
+     * first drawn, so idle nodes share in proportion to their weights).
+     */
+    @Override
+    public PooledNode choose(List<PooledNode> candidates, double[] weights) {
+        if (candidates.size() < 2) {
+            return choose(candidates);
+        }
+        int[] two = WeightedPick.two(weights, random.get());
+        PooledNode a = candidates.get(two[0]);
+        PooledNode b = candidates.get(two[1]);
+        return weighted(b, weights[two[1]]) < weighted(a, weights[two[0]]) ? b : a;
+    }
+
+    private static double weighted(PooledNode node, double weight) {
+        return weight > 0 ? Math.max(node.latencyMillis(), UNMEASURED_MILLIS) * node.outstanding() / weight : Double.MAX_VALUE;
+    }
 }

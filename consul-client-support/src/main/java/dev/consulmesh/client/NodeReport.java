@@ -20,8 +20,14 @@ import java.time.Instant;
  * @param consul          its status in Consul (passing, warning, critical), null when Consul does not list it
  * @param diagnosis       the latest connectivity check, null before the first
  * @param diagnosedAt     when that check ran
+ * @param zone            its zone (the zone metadata of the instance, else of its Consul node), null when it has none
+ * @param datacenter      the Consul datacenter that lists it
+ * @param weight          its weight in Consul for its status (1 when the caller does not follow Consul's weights)
+ * @param slowStartPercent the share of its weight slow start gives it now, percent (100 once ramped up)
+ * @param canary          whether it is in the service's canary set; null when the service has no canary rule
  */
 public record NodeReport(String instanceId, String address, String state, String stateReason, Instant stateSince,
                          int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
-                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt) {
+                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt,
+                         String zone, String datacenter, int weight, double slowStartPercent, Boolean canary) {
 }

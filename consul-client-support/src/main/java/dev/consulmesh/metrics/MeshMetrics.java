@@ -54,6 +54,11 @@ public final class MeshMetrics {
                 .tag("service", service).register(registry);
     }
 
+    public Counter hedges(String service) {
+        return Counter.builder("mesh.client.hedges").description("Second attempts started while the first still ran (hedged calls)")
+                .tag("service", service).register(registry);
+    }
+
     public void ejection(String service, String node) {
         Counter.builder("mesh.client.ejections").description("Nodes taken out of rotation after failures")
                 .tags("service", service, "node", node).register(registry).increment();
