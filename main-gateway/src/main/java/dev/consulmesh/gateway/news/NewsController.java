@@ -5,6 +5,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.client.MeshClient;
+import dev.consulmesh.client.CallHeaders;
 import dev.consulmesh.client.NodeReply;
 import dev.consulmesh.failure.UnusableAnswerException;
 import org.springframework.http.MediaType;
@@ -58,8 +59,10 @@ public class NewsController {
         }
         // The page is read on each attempt: a node whose answer is not a list of news counts as failing,
         // and the call goes on to another node.
+        // The request's headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header).
         return mesh.send(properties.getService(), properties.getPattern(), data,
-                reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
+                reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)))
+                .contextWrite(CallHeaders.from(request.getHeaders()::getFirst));
     }
 
     private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
