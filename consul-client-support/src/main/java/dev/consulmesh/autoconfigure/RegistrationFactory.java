@@ -81,7 +81,8 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
         String id = hasText(properties.getInstanceId())
                 ? properties.getInstanceId()
                 : ServiceRegistration.defaultInstanceId(service, host, port);
-        return new ServiceRegistration(id, service, host, port, check, properties.getTags(), properties.getMeta());
+        return new ServiceRegistration(id, service, host, port, check, properties.getTags(), properties.getMeta(),
+                properties.getWeights().toWeights());
     }
 
     private String serviceName() {

@@ -25,4 +25,9 @@ public final class LeastOutstandingBalancer extends TwoRandomChoices {
     double cost(PooledNode node) {
         return node.outstanding();
     }
+
+    @Override
+    double load(PooledNode node) {
+        return node.outstanding();
+    }
 }

@@ -30,4 +30,9 @@ public final class PeakEwmaBalancer extends TwoRandomChoices {
         double latency = Math.max(node.latencyMillis(), UNMEASURED_MILLIS);
         return latency * (node.outstanding() + 1);
     }
+
+    @Override
+    double load(PooledNode node) {
+        return Math.max(node.latencyMillis(), UNMEASURED_MILLIS) * node.outstanding();
+    }
 }

@@ -22,6 +22,12 @@ abstract class TwoRandomChoices implements LoadBalancer {
     /** What sending one more call to the node costs; lower wins. */
     abstract double cost(PooledNode node);
 
+    /**
+     * The node's load when nodes take different shares, compared per unit of weight. Zero for an idle
+     * node, so that idle nodes tie and the first drawn (drawn in proportion to weight) wins.
+     */
+    abstract double load(PooledNode node);
+
     @Override
     public final PooledNode choose(List<PooledNode> candidates) {
         int size = candidates.size();
@@ -40,5 +46,25 @@ abstract class TwoRandomChoices implements LoadBalancer {
         PooledNode a = candidates.get(first);
         PooledNode b = candidates.get(second);
         return cost(b) < cost(a) ? b : a;
+    }
+
+    /**
+     * With weights: two different candidates drawn in proportion to their weights, and of those the one
+     * with the lower load per unit of weight (a tie, as between idle nodes, goes to the first drawn, so
+     * idle nodes share in proportion to their weights).
+     */
+    @Override
+    public final PooledNode choose(List<PooledNode> candidates, double[] weights) {
+        if (candidates.size() < 2) {
+            return choose(candidates);
+        }
+        int[] two = WeightedPick.two(weights, random.get());
+        PooledNode a = candidates.get(two[0]);
+        PooledNode b = candidates.get(two[1]);
+        return perWeight(b, weights[two[1]]) < perWeight(a, weights[two[0]]) ? b : a;
+    }
+
+    private double perWeight(PooledNode node, double weight) {
+        return weight > 0 ? load(node) / weight : Double.MAX_VALUE;
     }
 }

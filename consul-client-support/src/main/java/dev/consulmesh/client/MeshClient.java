@@ -4,6 +4,7 @@ import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.balancing.LoadBalancer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import dev.consulmesh.discovery.DatacenterSets;
 import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.InstanceHealth;
@@ -20,6 +21,10 @@ import dev.consulmesh.pool.ServicePool;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.retry.RetryBudget;
 import dev.consulmesh.retry.RetryRule;
+import dev.consulmesh.traffic.CanaryRule;
+import dev.consulmesh.traffic.TrafficRouter;
+import reactor.core.publisher.Sinks;
+import java.util.NoSuchElementException;
 import dev.consulmesh.transport.client.RequestTimeoutException;
 import io.micrometer.core.instrument.Counter;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -104,7 +109,43 @@ public final class MeshClient implements AutoCloseable {
         // Fail at start-up, naming the settings, when they contradict each other or name no valid service.
         properties.toEjectionSettings();
         ServiceSettings.checkServiceNames(properties);
+        ServiceSettings.checkAll(properties);
+        checkDatacenters();
         this.probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
+    }
+
+    /**
+     * Fails at start-up when a failover datacenter is one Consul does not know (a typo would otherwise
+     * only show when the local datacenter is down). When Consul cannot be asked now, says so and goes on.
+     */
+    private void checkDatacenters() {
+        Map<String, List<String>> wanted = new TreeMap<>();
+        if (!properties.getFailoverDatacenters().isEmpty()) {
+            wanted.put("mesh.client.failover-datacenters", properties.getFailoverDatacenters());
+        }
+        properties.getServices().forEach((service, own) -> {
+            if (own.getFailoverDatacenters() != null && !own.getFailoverDatacenters().isEmpty()) {
+                wanted.put("mesh.client.services." + service + ".failover-datacenters", own.getFailoverDatacenters());
+            }
+        });
+        if (wanted.isEmpty()) {
+            return;
+        }
+        List<String> known;
+        try {
+            known = discovery.agent().client().getCatalogDatacenters(discovery.agent().aclToken()).getBody();
+        } catch (RuntimeException e) {
+            log.warn("cannot check the failover datacenters {} against Consul's: {}", wanted, e.getMessage());
+            return;
+        }
+        wanted.forEach((property, datacenters) -> {
+            for (String datacenter : datacenters) {
+                if (known == null || !known.contains(datacenter)) {
+                    throw new IllegalArgumentException(property + ": Consul at " + discovery.agent().address()
+                            + " knows no datacenter '" + datacenter + "' (it knows " + known + ")");
+                }
+            }
+        });
     }
 
     /**
@@ -195,13 +236,16 @@ public final class MeshClient implements AutoCloseable {
     private <T> Flux<T> call(String service, Object pattern, Object data, AnswerReader<T> reader) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
-        return Flux.deferContextual(reactor -> {
+        return Flux.deferContextual(context -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, isIdempotent(route, patternNode),
-                    System.nanoTime() + route.settings().requestTimeout().toNanos(),
-                    observations.startCall(service, patternNode, false, observations.callerOf(reactor)));
-            return observed(call.observed, awaitPool(route).thenMany(Flux.defer(() -> attempt(call, reader))));
+            boolean idempotent = isIdempotent(route, patternNode);
+            boolean hedged = idempotent && route.hedgeLatencies() != null;
+            Call call = new Call(route, patternNode, dataNode, idempotent,
+                    System.nanoTime() + route.settings().requestTimeout().toNanos(), toCanary(route, context), hedged,
+                    observations.startCall(service, patternNode, false, observations.callerOf(context)));
+            return observed(call.observed, awaitPool(route)
+                    .thenMany(Flux.defer(() -> hedged ? hedged(call, reader) : attempt(call, reader))));
         });
     }
 
@@ -219,21 +263,85 @@ public final class MeshClient implements AutoCloseable {
                 .doOnCancel(observed::cancelled);
     }
 
+    /** Whether the canary rule of the service, if any, sends this call to the canary instances. */
+    private static boolean toCanary(ServiceRoute route, reactor.util.context.ContextView context) {
+        CanaryRule canary = route.router() == null ? null : route.router().rules().canary();
+        return canary != null && canary.takes(CallHeaders.in(context));
+    }
+
+    /**
+     * A hedged call: the first attempt alone, then, if it has not answered after the hedge delay, a
+     * second on another node (spending the retry budget); the first answer wins, the other attempt is
+     * cancelled. A first attempt that fails before the delay ends the race: it made its own retries.
+     */
+    private <T> Flux<T> hedged(Call call, AnswerReader<T> reader) {
+        ServiceRoute route = call.route;
+        Sinks.One<Boolean> firstFailed = Sinks.one();
+        Mono<List<T>> first = attempt(call, reader).collectList()
+                .doOnError(failure -> firstFailed.tryEmitValue(true));
+        Mono<List<T>> second = Mono.delay(hedgeDelay(route))
+                .takeUntilOther(firstFailed.asMono())
+                .flatMap(tick -> mayHedge(call) ? attempt(call, reader).collectList() : Mono.<List<T>>empty());
+        return Mono.firstWithValue(first, second)
+                .onErrorMap(NoSuchElementException.class,
+                        none -> none.getSuppressed().length > 0 ? none.getSuppressed()[0] : none)
+                .flatMapIterable(values -> values);
+    }
+
+    private static Duration hedgeDelay(ServiceRoute route) {
+        Duration fixed = route.settings().hedgeDelay();
+        return fixed.isZero() ? route.hedgeLatencies().p95(route.settings().attemptTimeout()) : fixed;
+    }
+
+    /** A hedge is one more attempt: within max-attempts, and granted by the retry budget (counted as a retry). */
+    private boolean mayHedge(Call call) {
+        ServiceRoute route = call.route;
+        if (call.tried.size() >= route.settings().maxAttempts() || call.deadlineNanos - System.nanoTime() <= 0) {
+            return false;
+        }
+        if (!route.budget().tryRetry()) {
+            route.retriesDenied().increment();
+            return false;
+        }
+        route.retries().increment();
+        route.hedges().increment();
+        return true;
+    }
+
+    /**
+     * The node for the next attempt of a call: the pool's candidates, narrowed by the service's traffic
+     * rules when it has any, chosen by the balancer — with weights only while the nodes' shares differ.
+     * Null when no node is left.
+     */
+    private static PooledNode choose(Call call) {
+        ServiceRoute route = call.route;
+        ServicePool pool = route.pool();
+        List<PooledNode> candidates = pool.candidates(call.tried);
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        if (route.router() != null) {
+            candidates = route.router().narrow(candidates, pool.listed(), call.toCanary);
+        }
+        PooledNode node = pool.weighted() ? route.balancer().choose(candidates, pool.weights(candidates))
+                : route.balancer().choose(candidates);
+        call.tried.add(node);
+        return node;
+    }
+
     private <T> Flux<T> attempt(Call call, AnswerReader<T> reader) {
         ServiceRoute route = call.route;
-        List<PooledNode> candidates = route.pool().candidates(call.tried);
-        if (candidates.isEmpty()) {
-            return Flux.error(call.lastFailure != null ? call.lastFailure : noNode(route));
-        }
         long remaining = call.deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             return Flux.error(call.lastFailure != null ? call.lastFailure
                     : new RequestTimeoutException(route.service(), call.pattern, route.settings().requestTimeout()));
         }
+        PooledNode node = choose(call);
+        if (node == null) {
+            return Flux.error(call.lastFailure != null ? call.lastFailure : noNode(route));
+        }
         Duration timeout = Duration.ofNanos(call.idempotent
                 ? Math.min(remaining, route.settings().attemptTimeout().toNanos()) : remaining);
-        PooledNode node = route.balancer().choose(candidates);
-        call.tried.add(node);
         long started = node.begin();
         AtomicBoolean delivered = new AtomicBoolean();
         // The attempt ends once, whether it completes, fails or is cancelled — also when the caller's own
@@ -252,7 +360,12 @@ public final class MeshClient implements AutoCloseable {
                 .doOnTerminate(end)
                 .doOnCancel(end);
         return observed(attempt.observed(), answer)
-                .doOnComplete(() -> route.pool().succeeded(node))
+                .doOnComplete(() -> {
+                    if (route.hedgeLatencies() != null) {
+                        route.hedgeLatencies().record(System.nanoTime() - started);
+                    }
+                    route.pool().succeeded(node);
+                })
                 .onErrorResume(failure -> {
                     CallFailure classified = CallFailure.of(failure);
                     route.pool().failed(node, classified);
@@ -335,7 +448,7 @@ public final class MeshClient implements AutoCloseable {
         return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE,
+            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE, toCanary(route, reactor), false,
                     observations.startCall(service, patternNode, true, observations.callerOf(reactor)));
             return observed(call.observed, awaitPool(route).then(Mono.defer(() -> emitAttempt(call))));
         });
@@ -343,12 +456,10 @@ public final class MeshClient implements AutoCloseable {
 
     private Mono<ServiceNode> emitAttempt(Call call) {
         ServiceRoute route = call.route;
-        List<PooledNode> candidates = route.pool().candidates(call.tried);
-        if (candidates.isEmpty()) {
+        PooledNode node = choose(call);
+        if (node == null) {
             return Mono.error(call.lastFailure != null ? call.lastFailure : noNode(route));
         }
-        PooledNode node = route.balancer().choose(candidates);
-        call.tried.add(node);
         ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
                 true, node.node().address());
         return observed(attempt.observed(), node.client().emit(call.pattern, call.data, attempt.headers()))
@@ -382,18 +493,28 @@ public final class MeshClient implements AutoCloseable {
         ServiceSettings settings = ServiceSettings.of(properties, service);
         NodeClients serviceClients = customizations.clients().getOrDefault(service, clients);
         ServicePool pool = new ServicePool(service, serviceClients::open,
-                serviceClients.probe(properties.getEjection().getProbeTimeout()), properties.toEjectionSettings(), probes, metrics);
+                serviceClients.probe(properties.getEjection().getProbeTimeout()), properties.toEjectionSettings(),
+                settings.shares(), probes, metrics);
         HealthyNodesWatcher watcher = discovery.watch(service);
-        watcher.onChange(pool::update);
-        HealthyNodes known = watcher.current();
+        DatacenterSets datacenters = null;
+        if (settings.traffic().failoverDatacenters().isEmpty()) {
+            watcher.onChange(pool::update);
+        } else {
+            datacenters = new DatacenterSets(watcher, settings.traffic().failoverDatacenters().stream()
+                    .map(datacenter -> discovery.watch(service, datacenter)).toList(), pool::update);
+        }
+        HealthyNodes known = datacenters != null ? datacenters.current() : watcher.current();
         if (known != null) {
             pool.update(known);
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
-        return new ServiceRoute(service, settings, watcher, pool, own != null ? own.get() : settings.strategy().newBalancer(),
+        return new ServiceRoute(service, settings, watcher, datacenters, pool,
+                own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
-                metrics.retries(service), metrics.retriesDenied(service));
+                metrics.retries(service), metrics.retriesDenied(service),
+                settings.traffic().isNone() ? null : new TrafficRouter(service, settings.traffic()),
+                settings.hedgeDelay() == null ? null : new LatencyWindow(), metrics.hedges(service));
     }
 
     /** Before Consul's first answer about a service, a call waits for it (up to first-answer-timeout). */
@@ -406,7 +527,7 @@ public final class MeshClient implements AutoCloseable {
         return Mono.fromFuture(watcher.firstAnswer().copy())
                 .doOnNext(first -> {
                     if (!route.pool().isKnown()) {
-                        route.pool().update(first);
+                        route.pool().update(route.datacenters() != null ? route.datacenters().current() : first);
                     }
                 })
                 .then()
@@ -427,10 +548,12 @@ public final class MeshClient implements AutoCloseable {
         return services;
     }
 
-    private static ServiceReport status(ServiceRoute route) {
+    private ServiceReport status(ServiceRoute route) {
         ServicePool pool = route.pool();
         HealthyNodes set = pool.lastSet();
         List<NodeReport> nodes = new ArrayList<>();
+        long now = System.nanoTime();
+        CanaryRule canary = route.settings().traffic().canary();
         for (PooledNode node : pool.nodes()) {
             InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
             RecentCallWindow.Summary recent = node.recentCalls();
@@ -442,7 +565,10 @@ public final class MeshClient implements AutoCloseable {
                     node.diagnosis() == null ? null : node.diagnosis().text(),
                     node.diagnosis() == null ? null : node.diagnosis().at(),
                     new NodeReport.RecentCalls(RecentCallWindow.WINDOW.toSeconds(), tenths(recent.callsPerSecond()),
-                            tenths(recent.failurePercent()), tenths(recent.p99Millis()))));
+                            tenths(recent.failurePercent()), tenths(recent.p99Millis())),
+                    node.node().metaValue(properties.getZoneMetaKey()), node.node().datacenter(), node.consulWeight(),
+                    Math.round(pool.slowStartShare(node, now) * 1000) / 10.0,
+                    canary == null ? null : canary.isCanary(node.node())));
         }
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
@@ -500,9 +626,10 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /** What every call to one service needs, found with one lookup. */
-    private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher, ServicePool pool,
-                                LoadBalancer balancer, RetryBudget budget, IdempotentPatterns ownIdempotentPatterns,
-                                Counter retries, Counter retriesDenied) {
+    private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
+                                DatacenterSets datacenters, ServicePool pool, LoadBalancer balancer, RetryBudget budget,
+                                IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
+                                TrafficRouter router, LatencyWindow hedgeLatencies, Counter hedges) {
     }
 
     /** One call across its attempts. */
@@ -512,14 +639,18 @@ public final class MeshClient implements AutoCloseable {
         final JsonNode data;
         final boolean idempotent;
         final long deadlineNanos;
+        final boolean toCanary;
         final ClientObservations.Observed observed;
-        final List<PooledNode> tried = new ArrayList<>(2);
-        Throwable lastFailure;
+        /** The nodes tried; shared by a hedged call's two attempts, which run on different threads. */
+        final List<PooledNode> tried;
+        volatile Throwable lastFailure;
 
         Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos,
-             ClientObservations.Observed observed) {
+             boolean toCanary, boolean hedged, ClientObservations.Observed observed) {
             this.observed = observed;
             this.route = route;
+            this.toCanary = toCanary;
+            this.tried = hedged ? new java.util.concurrent.CopyOnWriteArrayList<>() : new ArrayList<>(2);
             this.pattern = pattern;
             this.data = data;
             this.idempotent = idempotent;

@@ -94,6 +94,35 @@ public class MeshClientProperties {
     /** TLS towards nodes: trusted CAs, and a client certificate for nodes that require one. */
     private final TlsProperties tls = new TlsProperties();
 
+    /**
+     * Follow Consul's weights of each instance (Weights.Passing, Weights.Warning): a node at 3 takes about
+     * three times the calls of a node at 1, and an instance in warning joins at its warning weight (0 keeps
+     * it out). Off: every passing node takes the same share and warning ones stay out.
+     */
+    private boolean consulWeights = true;
+
+    /** The zone this process runs in; calls prefer nodes whose zone metadata (zone-meta-key) is the same. Unset: no preference. */
+    private String zone;
+
+    /** The metadata key, of the instance or else of its Consul node, that names an instance's zone. */
+    @NotNull
+    private String zoneMetaKey = "zone";
+
+    /**
+     * Datacenters to call, in order, when a service has no usable node in the local one (Consul's
+     * datacenter names, joined over the WAN). Empty: the local datacenter only.
+     */
+    @NotNull
+    private List<String> failoverDatacenters = new ArrayList<>();
+
+    private final TrafficProperties.SlowStart slowStart = TrafficProperties.SlowStart.defaults();
+
+    private final TrafficProperties.Canary canary = new TrafficProperties.Canary();
+
+    private final TrafficProperties.ZonePreference zonePreference = TrafficProperties.ZonePreference.defaults();
+
+    private final TrafficProperties.Hedge hedge = TrafficProperties.Hedge.defaults();
+
     /** Settings of one service's calls, by service name; each unset one is the mesh.client.* one. */
     @Valid
     private final Map<String, ServiceClientProperties> services = new LinkedHashMap<>();
@@ -104,6 +133,54 @@ public class MeshClientProperties {
 
     public Map<String, ServiceClientProperties> getServices() {
         return services;
+    }
+
+    public boolean isConsulWeights() {
+        return consulWeights;
+    }
+
+    public void setConsulWeights(boolean consulWeights) {
+        this.consulWeights = consulWeights;
+    }
+
+    public String getZone() {
+        return zone;
+    }
+
+    public void setZone(String zone) {
+        this.zone = zone;
+    }
+
+    public String getZoneMetaKey() {
+        return zoneMetaKey;
+    }
+
+    public void setZoneMetaKey(String zoneMetaKey) {
+        this.zoneMetaKey = zoneMetaKey;
+    }
+
+    public List<String> getFailoverDatacenters() {
+        return failoverDatacenters;
+    }
+
+    public void setFailoverDatacenters(List<String> failoverDatacenters) {
+        this.failoverDatacenters = failoverDatacenters;
+    }
+
+    public TrafficProperties.SlowStart getSlowStart() {
+        return slowStart;
+    }
+
+    public TrafficProperties.Canary getCanary() {
+        return canary;
+    }
+
+    public TrafficProperties.ZonePreference getZonePreference() {
+        return zonePreference;
+    }
+
+    public TrafficProperties.Hedge getHedge() {
+        return hedge;
     }
 
     /**

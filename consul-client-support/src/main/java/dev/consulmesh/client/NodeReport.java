@@ -21,10 +21,16 @@ import java.time.Instant;
  * @param diagnosis       the latest connectivity check, null before the first
  * @param diagnosedAt     when that check ran
  * @param recent          its calls over the last {@code windowSeconds}, for the mesh page and people watching
+ * @param zone            its zone (the zone metadata of the instance, else of its Consul node), null when it has none
+ * @param datacenter      the Consul datacenter that lists it
+ * @param weight          its weight in Consul for its status (1 when the caller does not follow Consul's weights)
+ * @param slowStartPercent the share of its weight slow start gives it now, percent (100 once ramped up)
+ * @param canary          whether it is in the service's canary set; null when the service has no canary rule
  */
 public record NodeReport(String instanceId, String address, String state, String stateReason, Instant stateSince,
                          int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
-                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt, RecentCalls recent) {
+                         double latencyMillis, String consul, String diagnosis, Instant diagnosedAt, RecentCalls recent,
+                         String zone, String datacenter, int weight, double slowStartPercent, Boolean canary) {
 
     /**
      * A node's calls over a sliding window, kept in fixed memory.

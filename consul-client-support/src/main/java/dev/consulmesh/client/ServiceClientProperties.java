@@ -40,6 +40,56 @@ public class ServiceClientProperties {
     /** TLS towards this service's nodes; when its enabled is unset, mesh.client.tls applies. */
     private TlsProperties tls;
 
+    /** Follow Consul's weights of this service's instances. Default: mesh.client.consul-weights. */
+    private Boolean consulWeights;
+
+    /** Datacenters to fail over to, in order. Default: mesh.client.failover-datacenters. */
+    private List<String> failoverDatacenters;
+
+    /** Slow start of this service's nodes; each unset one is mesh.client.slow-start's. */
+    private final TrafficProperties.SlowStart slowStart = new TrafficProperties.SlowStart();
+
+    /** The canary rule of this service; each unset one is mesh.client.canary's. */
+    private final TrafficProperties.Canary canary = new TrafficProperties.Canary();
+
+    /** Zone preference for this service; each unset one is mesh.client.zone-preference's. */
+    private final TrafficProperties.ZonePreference zonePreference = new TrafficProperties.ZonePreference();
+
+    /** Hedged calls to this service; each unset one is mesh.client.hedge's. */
+    private final TrafficProperties.Hedge hedge = new TrafficProperties.Hedge();
+
+    public Boolean getConsulWeights() {
+        return consulWeights;
+    }
+
+    public void setConsulWeights(Boolean consulWeights) {
+        this.consulWeights = consulWeights;
+    }
+
+    public List<String> getFailoverDatacenters() {
+        return failoverDatacenters;
+    }
+
+    public void setFailoverDatacenters(List<String> failoverDatacenters) {
+        this.failoverDatacenters = failoverDatacenters;
+    }
+
+    public TrafficProperties.SlowStart getSlowStart() {
+        return slowStart;
+    }
+
+    public TrafficProperties.Canary getCanary() {
+        return canary;
+    }
+
+    public TrafficProperties.ZonePreference getZonePreference() {
+        return zonePreference;
+    }
+
+    public TrafficProperties.Hedge getHedge() {
+        return hedge;
+    }
+
     /** Retries of calls to this service; each unset one is mesh.client.retry's. */
     public static class Retry {
 

@@ -1,6 +1,7 @@
 package dev.consulmesh.consul;
 
 import dev.consulmesh.consul.internal.ConsulClients;
+import dev.consulmesh.consul.internal.ConsulHealthApi;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.http.HttpHeaders;
@@ -26,6 +27,7 @@ public final class ConsulAgent {
 
     private final ConsulClient client;
     private final ConsulClient watchClient;
+    private final ConsulHealthApi watchHealth;
     private final String address;
     private final AclToken token;
 
@@ -39,7 +41,9 @@ public final class ConsulAgent {
         this.token = Objects.requireNonNull(token, "token");
         this.client = ConsulClients.create(address, settings, CALL_TIMEOUT);
         // Consul adds up to wait/16 to a blocking query's wait; the read waits for that and more.
-        this.watchClient = ConsulClients.create(address, settings, MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plus(CALL_TIMEOUT));
+        Duration watchTimeout = MAX_WAIT.plus(MAX_WAIT.dividedBy(16)).plus(CALL_TIMEOUT);
+        this.watchClient = ConsulClients.create(address, settings, watchTimeout);
+        this.watchHealth = ConsulClients.healthApi(address, settings, watchTimeout);
     }
 
     /** An agent on plain HTTP without a token. */
@@ -60,6 +64,14 @@ public final class ConsulAgent {
     /** Spring Cloud Consul's client for blocking queries: reads wait as long as a query may. */
     public ConsulClient watchClient() {
         return watchClient;
+    }
+
+    /**
+     * The health query with what Spring Cloud Consul's model lacks (instance weights, another datacenter),
+     * for blocking queries: reads wait as long as a query may.
+     */
+    public ConsulHealthApi watchHealth() {
+        return watchHealth;
     }
 
     /** scheme://host:port of the agent, for messages. */

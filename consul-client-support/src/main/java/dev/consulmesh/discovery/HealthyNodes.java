@@ -16,14 +16,23 @@ import java.util.Set;
  * @param unconfirmed instance ids in {@code nodes} that Consul does not list as passing right now
  * @param index       Consul's index of this answer
  * @param receivedAt  when this answer arrived from Consul
+ * @param warning     the instances whose checks warn (none critical): out of {@code nodes}; a caller that
+ *                    follows Consul's weights routes to them at their warning weight
  */
 public record HealthyNodes(String service, List<ServiceNode> nodes, Map<String, InstanceHealth> registered,
-                           Set<String> unconfirmed, long index, Instant receivedAt) {
+                           Set<String> unconfirmed, long index, Instant receivedAt, List<ServiceNode> warning) {
 
     public HealthyNodes {
         nodes = List.copyOf(nodes);
         registered = Map.copyOf(registered);
         unconfirmed = Set.copyOf(unconfirmed);
+        warning = List.copyOf(warning);
+    }
+
+    /** Without instances in warning. */
+    public HealthyNodes(String service, List<ServiceNode> nodes, Map<String, InstanceHealth> registered,
+                        Set<String> unconfirmed, long index, Instant receivedAt) {
+        this(service, nodes, registered, unconfirmed, index, receivedAt, List.of());
     }
 
     /** Passing instances only, as Consul listed them. */

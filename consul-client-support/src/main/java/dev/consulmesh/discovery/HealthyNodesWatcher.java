@@ -5,9 +5,8 @@ import dev.consulmesh.consul.ConsulAgent;
 import dev.consulmesh.consul.ConsulFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.consul.ConsulClient.QueryParams;
+import dev.consulmesh.consul.internal.ConsulHealthApi;
 import org.springframework.cloud.consul.model.http.health.Check;
-import org.springframework.cloud.consul.model.http.health.HealthService;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 
@@ -46,6 +45,7 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthyNodesWatcher.class);
 
     private final String service;
+    private final String datacenter;
     private final ConsulAgent agent;
     private final DiscoveryProperties properties;
     private final CompletableFuture<HealthyNodes> firstAnswer = new CompletableFuture<>();
@@ -62,18 +62,31 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private volatile String hidden;
     private volatile Instant hiddenSince;
     private Instant resyncUntil;
+    /** Instances (with their weights) already warned about for weights out of range; the watcher's thread only. */
+    private final Set<String> badWeights = new HashSet<>();
 
     public HealthyNodesWatcher(String service, ConsulAgent agent, DiscoveryProperties properties) {
+        this(service, null, agent, properties);
+    }
+
+    /** @param datacenter the datacenter whose instances to watch; null for the agent's own */
+    public HealthyNodesWatcher(String service, String datacenter, ConsulAgent agent, DiscoveryProperties properties) {
         this.service = Objects.requireNonNull(service, "service");
+        this.datacenter = datacenter;
         this.agent = Objects.requireNonNull(agent, "agent");
         this.properties = properties;
-        this.thread = new Thread(this::watch, "consul-watch-" + service);
+        this.thread = new Thread(this::watch, "consul-watch-" + service + (datacenter == null ? "" : "-" + datacenter));
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
     public String service() {
         return service;
+    }
+
+    /** The datacenter watched; null for the agent's own. */
+    public String datacenter() {
+        return datacenter;
     }
 
     /** The latest known set, or null before Consul first answered. */
@@ -111,8 +124,8 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Duration backoff = properties.getInitialBackoff();
         while (running) {
             try {
-                ResponseEntity<List<HealthService>> response = agent.watchClient().getHealthServices(service, false,
-                        agent.aclToken(), null, new QueryParams(waitSeconds(), index));
+                ResponseEntity<List<ConsulHealthApi.Entry>> response = agent.watchHealth().healthService(service,
+                        agent.aclToken(), datacenter, index, waitSeconds() + "s");
                 long answeredIndex = consulIndex(response.getHeaders());
                 if (answeredIndex < index) {
                     // Consul's index went back: the agent or cluster restarted and may not list everyone yet.
@@ -160,17 +173,24 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         return wait;
     }
 
-    private void publish(List<HealthService> entries, long index) {
+    private void publish(List<ConsulHealthApi.Entry> entries, long index) {
         Map<String, InstanceHealth> registered = new LinkedHashMap<>();
         List<ServiceNode> passing = new ArrayList<>();
-        for (HealthService entry : entries == null ? List.<HealthService>of() : entries) {
+        List<ServiceNode> warning = new ArrayList<>();
+        for (ConsulHealthApi.Entry entry : entries == null ? List.<ConsulHealthApi.Entry>of() : entries) {
+            if (entry == null || entry.service() == null || entry.service().id() == null) {
+                continue;
+            }
             ServiceNode node = toNode(entry);
-            InstanceHealth health = toHealth(node.instanceId(), entry.getChecks());
+            InstanceHealth health = toHealth(node.instanceId(), entry.checks());
             registered.put(node.instanceId(), health);
             if (health.isPassing()) {
                 passing.add(node);
+            } else if (health.status() == InstanceHealth.Status.WARNING) {
+                warning.add(node);
             }
         }
+        warning.sort(Comparator.comparing(ServiceNode::instanceId));
         List<ServiceNode> nodes = new ArrayList<>(passing);
         Set<String> unconfirmed = new HashSet<>();
         HealthyNodes previous = current;
@@ -186,11 +206,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
             log.info("service {}: resync after the Consul outage is over; routing to what Consul lists", service);
         }
         nodes.sort(Comparator.comparing(ServiceNode::instanceId));
-        if (previous != null && previous.nodes().equals(nodes) && previous.registered().equals(registered)
-                && previous.unconfirmed().equals(unconfirmed)) {
+        if (previous != null && ServiceNode.sameLists(previous.nodes(), nodes) && previous.registered().equals(registered)
+                && previous.unconfirmed().equals(unconfirmed) && ServiceNode.sameLists(previous.warning(), warning)) {
             return;
         }
-        HealthyNodes next = new HealthyNodes(service, nodes, registered, unconfirmed, index, Instant.now());
+        HealthyNodes next = new HealthyNodes(service, nodes, registered, unconfirmed, index, Instant.now(), warning);
         current = next;
         String change = SetChange.describe(previous, nodes, registered, unconfirmed);
         if (!change.isEmpty()) {
@@ -210,7 +230,7 @@ public final class HealthyNodesWatcher implements AutoCloseable {
      * An empty answer may be what ACLs let the token see: the answer's headers say whether Consul hid
      * anything, so that zero instances never pass silently for a missing right.
      */
-    private void checkHiding(List<HealthService> entries, HttpHeaders headers) {
+    private void checkHiding(List<?> entries, HttpHeaders headers) {
         String now = entries == null || entries.isEmpty() ? agent.aclHiddenInstances(service, headers) : null;
         if (Objects.equals(now, hidden)) {
             return;
@@ -263,14 +283,34 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 properties.getResyncGrace().toSeconds());
     }
 
-    private static ServiceNode toNode(HealthService entry) {
-        HealthService.Service registered = entry.getService();
-        String address = registered.getAddress();
-        if (address == null || address.isBlank()) {
-            address = entry.getNode().getAddress();
+    private ServiceNode toNode(ConsulHealthApi.Entry entry) {
+        ConsulHealthApi.Service registered = entry.service();
+        ConsulHealthApi.Node node = entry.node();
+        String address = registered.address();
+        if ((address == null || address.isBlank()) && node != null) {
+            address = node.address();
         }
-        return new ServiceNode(registered.getId(), registered.getService(), address,
-                registered.getPort() == null ? 0 : registered.getPort(), registered.getMeta());
+        return new ServiceNode(registered.id(), registered.service() == null ? service : registered.service(),
+                address == null ? "" : address, registered.port() == null ? 0 : registered.port(), registered.meta(),
+                registered.tags(), node == null ? datacenter : node.datacenter(), node == null ? null : node.meta(),
+                weights(registered));
+    }
+
+    /** Consul's weights of an instance; out of range, its defaults (1, 1), with a warning once per instance. */
+    private ServiceWeights weights(ConsulHealthApi.Service registered) {
+        ConsulHealthApi.Weights given = registered.weights();
+        if (given == null) {
+            return ServiceWeights.DEFAULT;
+        }
+        if (ServiceWeights.valid(given.passing(), given.warning())) {
+            return ServiceWeights.of(given.passing(), given.warning());
+        }
+        if (badWeights.add(registered.id() + "/" + given)) {
+            log.warn("service {}: instance {} has weights Passing={}, Warning={} in Consul, outside 1..{} (passing) and"
+                            + " 0..{} (warning); treating it as Consul's defaults (Passing 1, Warning 1)", service,
+                    registered.id(), given.passing(), given.warning(), ServiceWeights.MAX, ServiceWeights.MAX);
+        }
+        return ServiceWeights.DEFAULT;
     }
 
     private static InstanceHealth toHealth(String instanceId, List<Check> checks) {

@@ -21,6 +21,16 @@ public final class ServiceDiscovery implements AutoCloseable {
         return watchers.computeIfAbsent(service, name -> new HealthyNodesWatcher(name, agent, properties));
     }
 
+    /** The watcher of the service's instances in another datacenter (Consul's {@code dc}), started on first use. */
+    public HealthyNodesWatcher watch(String service, String datacenter) {
+        return watchers.computeIfAbsent(service + "@" + datacenter,
+                key -> new HealthyNodesWatcher(service, datacenter, agent, properties));
+    }
+
+    public ConsulAgent agent() {
+        return agent;
+    }
+
     public Map<String, HealthyNodesWatcher> watchers() {
         return Map.copyOf(watchers);
     }

@@ -91,6 +91,11 @@ public final class MeshMetrics {
                 .register(registry);
     }
 
+    public Counter hedges(String service) {
+        return Counter.builder("mesh.client.hedges").description("Second attempts started while the first still ran (hedged calls)")
+                .tag("service", service).register(registry);
+    }
+
     public Counter reregistrations(String service) {
         return Counter.builder("mesh.registration.reregistrations")
                 .description("Registrations made again after the Consul agent lost this instance's registration")

@@ -47,7 +47,8 @@ public final class ClientObservations {
     public Attempt startAttempt(Observed call, String service, JsonNode pattern, boolean event, String node) {
         OutboundContext context = new OutboundContext(event);
         context.setRemoteServiceName(service);
-        context.setRemoteServiceAddress(node);
+        // a URI, as tracing's handlers parse it into the span's remote endpoint (host:port alone is no URI)
+        context.setRemoteServiceAddress("tcp://" + node);
         String patternTag = MeshObservations.patternTag(pattern);
         Observation observation = Observation.createNotStarted(MeshObservations.ATTEMPT, () -> context, registry)
                 .contextualName((event ? "emit " : "send ") + patternTag)

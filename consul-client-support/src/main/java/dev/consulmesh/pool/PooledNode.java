@@ -40,6 +40,10 @@ public final class PooledNode {
     boolean ejectedForOutcomes;
     /** Calls the node answered since it came back on trial; written under the pool's lock. */
     volatile int trialSuccesses;
+    /** Its weight in Consul for its status (passing or warning), 1 when weights are not followed. */
+    volatile int consulWeight = 1;
+    /** When it entered rotation for slow start, System.nanoTime(); 0 when it takes its full share. */
+    volatile long rampStartNanos;
 
     PooledNode(ServiceNode node, TcpClient client, Counter successCounter, Counter failureCounter, OutcomeWindow window) {
         this.node = node;
@@ -84,6 +88,11 @@ public final class PooledNode {
 
     public int failuresInARow() {
         return failuresInARow;
+    }
+
+    /** Its weight in Consul for its current status (1 when the caller does not follow Consul's weights). */
+    public int consulWeight() {
+        return consulWeight;
     }
 
     public Diagnosis diagnosis() {

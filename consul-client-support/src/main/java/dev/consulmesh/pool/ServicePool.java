@@ -42,6 +42,7 @@ public final class ServicePool implements AutoCloseable {
     private final Function<ServiceNode, TcpClient> clients;
     private final ConnectivityProbe probe;
     private final EjectionSettings settings;
+    private final ShareSettings shares;
     private final EjectionBackoff backoff;
     private final OutlierRules outliers;
     private final ScheduledExecutorService scheduler;
@@ -53,10 +54,21 @@ public final class ServicePool implements AutoCloseable {
     private volatile HealthyNodes lastSet;
     private volatile boolean panic;
     private volatile boolean closed;
+    /** Whether the nodes in rotation have different weights in Consul. */
+    private volatile boolean weightsDiffer;
+    /** When the last node's slow start ends, System.nanoTime(); 0 when none ramps. */
+    private volatile long rampEndsNanos;
 
     public ServicePool(String service, Function<ServiceNode, TcpClient> clients, ConnectivityProbe probe,
                        EjectionSettings settings, ScheduledExecutorService scheduler, MeshMetrics metrics) {
+        this(service, clients, probe, settings, ShareSettings.defaults(), scheduler, metrics);
+    }
+
+    public ServicePool(String service, Function<ServiceNode, TcpClient> clients, ConnectivityProbe probe,
+                       EjectionSettings settings, ShareSettings shares, ScheduledExecutorService scheduler,
+                       MeshMetrics metrics) {
         this.service = service;
+        this.shares = shares;
         this.clients = clients;
         this.probe = probe;
         this.settings = settings;
@@ -73,12 +85,26 @@ public final class ServicePool implements AutoCloseable {
     /** Takes Consul's latest set: new nodes join, nodes that left drain and close once idle. */
     public void update(HealthyNodes set) {
         synchronized (lock) {
+            boolean first = lastSet == null;
             Map<ServiceNode, PooledNode> previous = new LinkedHashMap<>(active);
             active.clear();
             for (ServiceNode node : set.nodes()) {
-                PooledNode pooled = previous.remove(node);
-                active.put(node, pooled != null ? pooled : newNode(node));
+                join(node, InstanceHealth.Status.PASSING, previous, first);
             }
+            if (shares.consulWeights()) {
+                for (ServiceNode node : set.warning()) {
+                    if (node.weights().warning() > 0) {
+                        join(node, InstanceHealth.Status.WARNING, previous, first);
+                    }
+                }
+            }
+            int weight = -1;
+            boolean differ = false;
+            for (PooledNode node : active.values()) {
+                differ |= weight != -1 && node.consulWeight != weight;
+                weight = node.consulWeight;
+            }
+            weightsDiffer = differ;
             for (PooledNode leaving : previous.values()) {
                 log.info("service {}: node {} ({}) left Consul's healthy set; closing its client after {} pending request(s)",
                         service, leaving.node().instanceId(), leaving.node().address(), leaving.client().pending());
@@ -90,6 +116,59 @@ public final class ServicePool implements AutoCloseable {
             rotation = List.copyOf(active.values());
             lastSet = set; // last: a caller that sees the pool known also sees its rotation
         }
+    }
+
+    /** A node of Consul's set joins the rotation, or stays, at its weight for its status. */
+    private void join(ServiceNode node, InstanceHealth.Status status, Map<ServiceNode, PooledNode> previous, boolean first) {
+        PooledNode pooled = previous.remove(node);
+        if (pooled == null) {
+            pooled = newNode(node);
+            if (!first) {
+                startRamp(pooled); // the caller's first set is the service as it runs: no node in it is cold
+            }
+        }
+        pooled.consulWeight = shares.consulWeights() ? node.weights().forStatus(status) : 1;
+        active.put(node, pooled);
+    }
+
+    /** The node takes a share that grows over the slow-start window, from now. */
+    private void startRamp(PooledNode node) {
+        if (!shares.slowStart()) {
+            return;
+        }
+        long now = System.nanoTime();
+        node.rampStartNanos = now;
+        rampEndsNanos = now + shares.slowStartWindow().toNanos();
+    }
+
+    /**
+     * Whether the candidates do not all take the same share right now (weights in Consul differ, or a
+     * node ramps up): then a balancer chooses with {@link #weights}. Cheap, for every call.
+     */
+    public boolean weighted() {
+        long rampEnds = rampEndsNanos;
+        return weightsDiffer || (rampEnds != 0 && System.nanoTime() - rampEnds < 0);
+    }
+
+    /** Each candidate's weight now: its Consul weight times its slow-start share. */
+    public double[] weights(List<PooledNode> candidates) {
+        long now = System.nanoTime();
+        double[] weights = new double[candidates.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = weight(candidates.get(i), now);
+        }
+        return weights;
+    }
+
+    /** A node's weight at {@code nowNanos}: its Consul weight times its slow-start share. */
+    public double weight(PooledNode node, long nowNanos) {
+        return node.consulWeight * slowStartShare(node, nowNanos);
+    }
+
+    /** The share (0..1] of its weight that slow start gives the node at {@code nowNanos}; 1 once ramped. */
+    public double slowStartShare(PooledNode node, long nowNanos) {
+        long start = node.rampStartNanos;
+        return start == 0 ? 1.0 : shares.rampFactor(nowNanos - start);
     }
 
     private PooledNode newNode(ServiceNode node) {
@@ -334,6 +413,7 @@ public final class ServicePool implements AutoCloseable {
             if (result.answers() && node.ejectedForOutcomes) {
                 node.trialSuccesses = 0;
                 node.moveTo(NodeState.TRIAL, "answered a probe; on trial after " + node.stateReason());
+                startRamp(node);
                 log.info("service {}: node {} ({}) answered a probe in {} ms; back on trial for {} call(s)", service,
                         node.node().instanceId(), node.node().address(), result.took().toMillis(),
                         settings.outliers().trialCalls());
@@ -341,6 +421,7 @@ public final class ServicePool implements AutoCloseable {
             }
             if (result.answers()) {
                 node.moveTo(NodeState.HEALTHY, "answered a probe");
+                startRamp(node);
                 log.info("service {}: node {} ({}) answered a probe in {} ms; back in rotation", service,
                         node.node().instanceId(), node.node().address(), result.took().toMillis());
                 return;
@@ -377,6 +458,11 @@ public final class ServicePool implements AutoCloseable {
             all.addAll(draining);
             return all;
         }
+    }
+
+    /** Every node Consul lists (in whatever state this caller holds it), in a stable order; no copy. */
+    public List<PooledNode> listed() {
+        return rotation;
     }
 
     /** Nodes in rotation now, those on trial included. */

@@ -3,6 +3,8 @@ package dev.consulmesh.registration;
 import dev.consulmesh.consul.AclRefusal;
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
+import dev.consulmesh.discovery.ServiceWeights;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.consul.ConsulClient.QueryParams;
@@ -12,6 +14,7 @@ import org.springframework.http.ResponseEntity;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Registers and deregisters instances with the local Consul agent, passing the ACL token on every call. */
 public final class ConsulRegistrar {
@@ -94,14 +97,30 @@ public final class ConsulRegistrar {
         }
     }
 
+    /** Spring Cloud Consul's registration has no Weights; Consul reads them beside its other fields. */
+    static final class WeightedNewService extends NewService {
+
+        @JsonProperty("Weights")
+        private Map<String, Integer> weights;
+
+        public Map<String, Integer> getWeights() {
+            return weights;
+        }
+
+        void setWeights(ServiceWeights given) {
+            weights = Map.of("Passing", given.passing(), "Warning", given.warning());
+        }
+    }
+
     static NewService toNewService(ServiceRegistration registration) {
-        NewService service = new NewService();
+        WeightedNewService service = new WeightedNewService();
         service.setId(registration.instanceId());
         service.setName(registration.serviceName());
         service.setAddress(registration.host());
         service.setPort(registration.port());
         service.setTags(registration.tags());
         service.setMeta(registration.meta());
+        service.setWeights(registration.weights());
         ServiceRegistration.HealthCheck health = registration.check();
         NewService.Check check = new NewService.Check();
         if (health.tcp() != null) {

@@ -1,5 +1,9 @@
 package dev.consulmesh.registration;
 
+import dev.consulmesh.discovery.ServiceWeights;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -93,6 +97,60 @@ public class RegistrationProperties {
 
     /** Metadata registered with the instance. */
     private Map<String, String> meta = new LinkedHashMap<>();
+
+    /** Consul's weights of the instance: its share of calls relative to the service's other instances. */
+    @Valid
+    private final Weights weights = new Weights();
+
+    /** Consul's Weights.Passing and Weights.Warning of the instance. */
+    public static class Weights {
+
+        /** The instance's share while its checks pass (a node at 3 takes about three times a node at 1). */
+        @Min(1)
+        @Max(ServiceWeights.MAX)
+        private int passing = 1;
+
+        /** Its share while a check warns; 0 keeps it out of rotation then. */
+        @Min(0)
+        @Max(ServiceWeights.MAX)
+        private int warning = 1;
+
+        public int getPassing() {
+            return passing;
+        }
+
+        public void setPassing(int passing) {
+            this.passing = passing;
+        }
+
+        public int getWarning() {
+            return warning;
+        }
+
+        public void setWarning(int warning) {
+            this.warning = warning;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the property when a weight is out of range (for a
+         *                                  registration built without Spring's validation)
+         */
+        public ServiceWeights toWeights() {
+            if (passing < 1 || passing > ServiceWeights.MAX) {
+                throw new IllegalArgumentException("mesh.registration.weights.passing must be 1.." + ServiceWeights.MAX
+                        + ", got " + passing);
+            }
+            if (warning < 0 || warning > ServiceWeights.MAX) {
+                throw new IllegalArgumentException("mesh.registration.weights.warning must be 0.." + ServiceWeights.MAX
+                        + ", got " + warning);
+            }
+            return ServiceWeights.of(passing, warning);
+        }
+    }
+
+    public Weights getWeights() {
+        return weights;
+    }
 
     public Duration getVerifyInterval() {
         return verifyInterval;

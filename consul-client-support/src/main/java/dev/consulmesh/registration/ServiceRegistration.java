@@ -1,5 +1,7 @@
 package dev.consulmesh.registration;
 
+import dev.consulmesh.discovery.ServiceWeights;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +17,16 @@ import java.util.Objects;
  * @param check          its health check
  * @param tags           tags
  * @param meta           metadata
+ * @param weights        Consul's weights of the instance (its share while passing, while warning)
  */
 public record ServiceRegistration(String instanceId, String serviceName, String host, int port, HealthCheck check,
-                                  List<String> tags, Map<String, String> meta) {
+                                  List<String> tags, Map<String, String> meta, ServiceWeights weights) {
+
+    /** With Consul's default weights (1, 1). */
+    public ServiceRegistration(String instanceId, String serviceName, String host, int port, HealthCheck check,
+                               List<String> tags, Map<String, String> meta) {
+        this(instanceId, serviceName, host, port, check, tags, meta, ServiceWeights.DEFAULT);
+    }
 
     public ServiceRegistration {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -26,6 +35,7 @@ public record ServiceRegistration(String instanceId, String serviceName, String 
         Objects.requireNonNull(check, "check");
         tags = tags == null ? List.of() : List.copyOf(tags);
         meta = meta == null ? Map.of() : Map.copyOf(meta);
+        weights = weights == null ? ServiceWeights.DEFAULT : weights;
     }
 
     /** The default instance id: service-host-port, with characters Consul ids and URLs keep. */

@@ -34,6 +34,7 @@ public final class LocalConsulAgent implements TestConsul {
     private final List<String> command;
     private final String nodeName;
     private final int httpPort;
+    private int serfWanPort;
     private final Path log;
     private final boolean acls;
     private final ConsulHttp anonymous;
@@ -87,6 +88,7 @@ public final class LocalConsulAgent implements TestConsul {
         try {
             LocalConsulAgent agent = new LocalConsulAgent(List.copyOf(command), http,
                     Files.createTempFile("consul-agent-" + http, ".log"), acls);
+            agent.serfWanPort = free[2];
             Runtime.getRuntime().addShutdownHook(new Thread(agent::killQuietly));
             agent.launch();
             return agent;
@@ -134,6 +136,16 @@ public final class LocalConsulAgent implements TestConsul {
     @Override
     public String host() {
         return "127.0.0.1";
+    }
+
+    /** The agent's Serf WAN port, for another datacenter's agent to join it ({@link #joinWan}). */
+    public int serfWanPort() {
+        return serfWanPort;
+    }
+
+    /** Joins this agent's datacenter to the other agent's over the WAN, as {@code consul join -wan} does. */
+    public void joinWan(LocalConsulAgent other) {
+        http.put("/v1/agent/join/127.0.0.1:" + other.serfWanPort() + "?wan=1", null);
     }
 
     public long pid() {

@@ -25,6 +25,14 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(TestConsul consul, String service, Object... handlers) {
+        return startWith(consul, service, "", handlers);
+    }
+
+    /**
+     * As {@link #start}, with more fields of Consul's registration (JSON members, e.g.
+     * {@code "Weights":{"Passing":3,"Warning":1},"Meta":{"zone":"a"}}).
+     */
+    public static TestNode startWith(TestConsul consul, String service, String registration, Object... handlers) {
         ObjectMapper mapper = new ObjectMapper();
         HandlerRegistry registry = new HandlerRegistry(new PatternRoute(mapper));
         for (Object handler : handlers) {
@@ -39,8 +47,8 @@ public final class TestNode implements AutoCloseable {
         String id = service + "-test-" + server.port();
         consul.http().put("/v1/agent/service/register", """
                 {"ID":"%s","Name":"%s","Address":"127.0.0.1","Port":%d,
-                 "Check":{"TCP":"127.0.0.1:%d","Interval":"500ms","Timeout":"1s","Status":"passing"}}"""
-                .formatted(id, service, server.port(), server.port()));
+                 "Check":{"TCP":"127.0.0.1:%d","Interval":"500ms","Timeout":"1s","Status":"passing"}%s}"""
+                .formatted(id, service, server.port(), server.port(), registration.isEmpty() ? "" : "," + registration));
         return new TestNode(server, consul, id);
     }
 

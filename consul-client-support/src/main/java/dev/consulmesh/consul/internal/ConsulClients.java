@@ -8,6 +8,7 @@ import org.springframework.cloud.consul.ConsulClient;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.support.RestClientAdapter;
+import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,10 +31,20 @@ public final class ConsulClients {
      * @param readTimeout how long one call may wait for its answer (a blocking query's wait and more)
      */
     public static ConsulClient create(String baseUrl, HttpClientSettings settings, Duration readTimeout) {
+        return ConsulAutoConfiguration.createNewConsulClient(RestClientAdapter.create(restClient(baseUrl, settings, readTimeout)));
+    }
+
+    /** The mesh's own health query (with weights and a datacenter), on a RestClient built as {@link #create}'s. */
+    public static ConsulHealthApi healthApi(String baseUrl, HttpClientSettings settings, Duration readTimeout) {
+        return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient(baseUrl, settings, readTimeout)))
+                .build().createClient(ConsulHealthApi.class);
+    }
+
+    private static RestClient restClient(String baseUrl, HttpClientSettings settings, Duration readTimeout) {
         HttpClientSettings timed = (settings == null ? HttpClientSettings.defaults() : settings)
                 .withConnectTimeout(Duration.ofSeconds(2))
                 .withReadTimeout(readTimeout);
-        RestClient rest = RestClient.builder()
+        return RestClient.builder()
                 .baseUrl(baseUrl)
                 .requestFactory(ClientHttpRequestFactoryBuilder.jdk().build(timed))
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -42,6 +53,5 @@ public final class ConsulClients {
                             new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8));
                 })
                 .build();
-        return ConsulAutoConfiguration.createNewConsulClient(RestClientAdapter.create(rest));
     }
 }

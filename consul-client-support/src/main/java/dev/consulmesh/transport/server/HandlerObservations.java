@@ -10,6 +10,7 @@ import io.micrometer.observation.ObservationRegistry;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +42,11 @@ final class HandlerObservations {
                      long readAtNanos) {
         Map<String, String> trace = traceContext.accept(headers, context.remoteAddress());
         InboundContext inbound = new InboundContext(trace, event);
-        inbound.setRemoteServiceAddress(String.valueOf(context.remoteAddress()));
+        if (context.remoteAddress() instanceof InetSocketAddress peer) {
+            // a URI, as tracing's handlers parse it into the span's remote endpoint
+            String host = peer.getHostString();
+            inbound.setRemoteServiceAddress("tcp://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + peer.getPort());
+        }
         Observation observation = Observation.createNotStarted(MeshObservations.HANDLER, () -> inbound, registry)
                 .contextualName((event ? "on " : "handle ") + context.route())
                 .lowCardinalityKeyValue(MeshObservations.PATTERN, context.route())

@@ -4,6 +4,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
+import dev.consulmesh.client.CallHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -45,9 +46,11 @@ public class NewsController {
                 properties.getDefaultLimit());
         // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
         int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
+        // The request's headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header).
         return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
                 .map(answer -> ResponseEntity.ok().header(NODE_HEADER, answer.node().instanceId())
-                        .body(toPage(answer.value(), page, asked)));
+                        .body(toPage(answer.value(), page, asked)))
+                .contextWrite(CallHeaders.from(request.getHeaders()::getFirst));
     }
 
     private ObjectNode toPage(ArrayNode items, NewsPageRequest page, int asked) {
