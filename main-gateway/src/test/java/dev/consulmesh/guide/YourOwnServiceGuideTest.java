@@ -1,0 +1,75 @@
+package dev.consulmesh.guide;
+
+import dev.consulmesh.testsupport.ProjectPaths;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * docs/your-own-service.md shows the code {@link OrdersGuideIT} runs: every code block whose fence names
+ * a file ({@code ```java file=main-gateway/src/test/java/...}) appears verbatim in that file, and every
+ * file of the guide's example is quoted.
+ */
+class YourOwnServiceGuideTest {
+
+    private static final Path GUIDE = ProjectPaths.root().resolve("docs/your-own-service.md");
+    private static final Pattern FILE_BLOCK = Pattern.compile("^```\\w+ file=(\\S+)\\n(.*?)^```$",
+            Pattern.MULTILINE | Pattern.DOTALL);
+    private static final List<String> EXAMPLE_FOLDERS = List.of(
+            "main-gateway/src/test/java/dev/consulmesh/guide/orders",
+            "main-gateway/src/test/java/dev/consulmesh/guide/shop",
+            "main-gateway/src/test/resources/dev/consulmesh/guide/orders",
+            "main-gateway/src/test/resources/dev/consulmesh/guide/shop");
+
+    @Test
+    void everyBlockNamingAFileIsInThatFile() throws IOException {
+        Map<String, List<String>> blocks = fileBlocks();
+        assertThat(blocks).isNotEmpty();
+        blocks.forEach((file, quoted) -> {
+            Path path = ProjectPaths.root().resolve(file);
+            assertThat(path).as("%s names %s", GUIDE, file).isRegularFile();
+            String source = read(path);
+            for (String block : quoted) {
+                assertThat(source).as("the block of %s quoting %s", GUIDE, file).contains(block);
+            }
+        });
+    }
+
+    @Test
+    void everyFileOfTheExampleIsQuoted() throws IOException {
+        Map<String, List<String>> blocks = fileBlocks();
+        for (String folder : EXAMPLE_FOLDERS) {
+            try (Stream<Path> files = Files.list(ProjectPaths.root().resolve(folder))) {
+                files.map(file -> folder + "/" + file.getFileName())
+                        .forEach(file -> assertThat(blocks).as("%s quotes %s", GUIDE, file).containsKey(file));
+            }
+        }
+    }
+
+    private static Map<String, List<String>> fileBlocks() throws IOException {
+        Map<String, List<String>> blocks = new LinkedHashMap<>();
+        Matcher block = FILE_BLOCK.matcher(Files.readString(GUIDE));
+        while (block.find()) {
+            blocks.computeIfAbsent(block.group(1), file -> new java.util.ArrayList<>()).add(block.group(2));
+        }
+        return blocks;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path, e);
+        }
+    }
+}
