@@ -29,12 +29,29 @@ public final class JavaProcess extends LoggedProcess {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist: build it first (./mvnw -DskipTests package)");
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        command.addAll(jvmOptions);
+        List<String> command = javaCommand(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         return new JavaProcess(name, command);
+    }
+
+    /**
+     * Starts {@code java -Xmx256m -cp <this JVM's classpath> <mainClass> <args>}: an application of the
+     * test sources run as its own process, without a jar. (Surefire and failsafe set {@code java.class.path}
+     * to the test classpath even when they start the JVM from a manifest-only jar.)
+     */
+    public static JavaProcess startMain(String name, Class<?> mainClass, List<String> args) {
+        List<String> command = javaCommand(List.of());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+        command.addAll(args);
+        return new JavaProcess(name, command);
+    }
+
+    private static List<String> javaCommand(List<String> jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        return command;
     }
 
     /**
