@@ -244,6 +244,133 @@ def scale(raw, targets, clk_tck):
     return part, lines
 
 
+def settings_of(path):
+    return dict((line.split(" ", 1) + [""])[:2] for line in path.read_text().splitlines()) if path.exists() else {}
+
+
+def warm_start(raw, targets):
+    """Warm start (bench/warmstart/): per variant (JDK, archive), ms from process start to the first 200 and the
+    req/s by window after it; the early window's rate against the last's. Adds its targets; returns the part and section."""
+    settings = settings_of(raw / "warmstart.settings")
+    ids = (raw / "warmstart.variants").read_text().split() if (raw / "warmstart.variants").exists() else []
+    skipped = [line.split(" ", 1) for line in (raw / "warmstart.skipped").read_text().splitlines() if line.strip()] \
+        if (raw / "warmstart.skipped").exists() else []
+    early_at = float(settings.get("early", 15))
+    variants = []
+    for vid in ids:
+        info = settings_of(raw / f"warmstart.{vid}.info")
+        windows = []
+        for line in (raw / f"warmstart.{vid}.windows").read_text().splitlines():
+            n, offset, _ = line.split()
+            w = parse_wrk((raw / f"warmstart.{vid}.wrk.{n}").read_text())
+            windows.append({"starts_after_first_answer_s": round(int(offset) / 1000, 2), **w})
+        # The early window: the first that starts no sooner than EARLY s (less half a second) after the first answer.
+        early = next((w for w in windows if w["starts_after_first_answer_s"] >= early_at - 0.5), None)
+        late = windows[-1] if windows else None
+        rss, hwm = (round(int(kb) / 1024, 1) for kb in info.get("memory", "0/0").split("/"))
+        variants.append({
+            "variant": vid, "description": info.get("what"), "java": info.get("java"), "jvm_flags": info.get("flags"),
+            "first_answer_ms": int(info["first_answer_ms"]),
+            "spring_process_running_s": float(info["spring_started_s"]) if info.get("spring_started_s") else None,
+            "early_window": early, "late_window": late,
+            "early_vs_late": ratio(early["requests_per_second"], late["requests_per_second"]) if early and late else None,
+            "errors": sum(w["non_2xx"] + w["socket_errors"] for w in windows),
+            "memory": {"rss_mb": rss, "peak_rss_mb": hwm}, "windows": windows,
+        })
+    for v in variants:
+        targets.append((f"warm start, {v['description']}: req/s {early_at:g}–{early_at + float(settings.get('window', 5)):g} s after the "
+                        "first answer ≥ 80% of the last window's", v["early_vs_late"], lambda x: x >= 0.8, "×"))
+    part = {"settings": settings, "variants": variants, "skipped": [{"variant": a, "why": b} for a, b in skipped]}
+    lines = ["", "## Warm start", ""]
+    if not variants:
+        return part, lines + ["Did not run (no `raw/warmstart.*`; see `logs/warmstart-*.log`).", ""]
+    lines += [
+        "A fresh gateway JVM per variant (its own ports, registered as `main-gateway-warmstart`) on the mesh's warm nodes and "
+        f"Consul, {settings.get('java_opts')}, no profiler. First answer: ms from just before the process started to its first "
+        "200 answer (polled every 50 ms; Spring Boot's own \"process running for\" beside it). Then wrk "
+        f"{settings.get('wrk')} without pause in {settings.get('windows')} windows of {settings.get('window')} s; early is the window "
+        f"starting {early_at:g} s after the first answer, late the last one. The archive (AppCDS, `-XX:ArchiveClassesAtExit`) and "
+        "the AOT cache (`-XX:AOTCacheOutput`) come from a training run of their own (start, "
+        f"{settings.get('train_requests')} requests, SIGTERM) and run on the extracted jar (`-Djarmode=tools extract`): the "
+        "JDK archives classes from jars on the class path only. JDKs on this machine: " + settings.get("default_java", "?")
+        + (f" and {settings['new_java']}" if settings.get("new_java") else " (no newer JDK on this machine)") + ".",
+        "",
+        "| variant | first answer ms | Spring: process running s | early req/s | late req/s | early / late | errors | RSS MB (peak) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for v in variants:
+        e, l = v["early_window"] or {}, v["late_window"] or {}
+        lines.append(f"| {v['description']} (`{v['variant']}`, {v['java']}) | {v['first_answer_ms']:,} | {fmt(v['spring_process_running_s'], 2)} | "
+                     f"{fmt(e.get('requests_per_second'))} (at {fmt(e.get('starts_after_first_answer_s'), 1)} s) | "
+                     f"{fmt(l.get('requests_per_second'))} (at {fmt(l.get('starts_after_first_answer_s'), 1)} s) | "
+                     f"{fmt(v['early_vs_late'], 2)} | {v['errors']} | {fmt(v['memory']['rss_mb'], 1)} ({fmt(v['memory']['peak_rss_mb'], 1)}) |")
+    lines += ["", "req/s by window: " + "; ".join(f"`{v['variant']}` " + " ".join(fmt(w["requests_per_second"]) for w in v["windows"])
+                                               for v in variants)]
+    for vid, why in skipped:
+        lines += [f"", f"`{vid}`: {why}"]
+    return part, lines
+
+
+def tracing(raw, targets, clk_tck):
+    """Tracing cost (bench/tracing/): the gateway's req/s with tracing off, sampled at 10 % and 100 %, rounds taking
+    turns. Adds its target; returns the part and section."""
+    settings = settings_of(raw / "tracing.settings")
+    rounds_run = int(settings.get("rounds", 0))
+    before = json.loads((raw / "tracing.sink-before.json").read_text()) if (raw / "tracing.sink-before.json").exists() else {}
+    after = json.loads((raw / "tracing.sink-after.json").read_text()) if (raw / "tracing.sink-after.json").exists() else {}
+    results = {}
+    for setting in ("off", "10", "100"):
+        files = [raw / f"tracing.{setting}.wrk.{r}" for r in range(1, rounds_run + 1)]
+        if not files or not all(f.exists() for f in files):
+            continue
+        rounds = [parse_wrk(f.read_text()) for f in files]
+        ticks = 0
+        for r in range(1, rounds_run + 1):
+            b = [int(x) for x in (raw / f"tracing.{setting}.cpu-before.{r}").read_text().split()]
+            a = [int(x) for x in (raw / f"tracing.{setting}.cpu-after.{r}").read_text().split()]
+            ticks += sum(a) - sum(b)
+        requests = sum(r["requests"] for r in rounds)
+        rss, hwm = (round(int(kb) / 1024, 1) for kb in (raw / f"tracing.{setting}.memory").read_text().split("/"))
+        spans = after.get(setting, {}).get("spans", 0) - before.get(setting, {}).get("spans", 0)
+        results[setting] = {
+            "sampling": None if setting == "off" else int(setting) / 100,
+            "rounds": rounds,
+            "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
+            "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
+            "gateway_and_node_cpu_seconds_per_10k_requests": round(ticks / clk_tck / requests * 10_000, 2) if requests else None,
+            "spans_received_during_rounds": None if setting == "off" else spans,
+            "gateway_memory": {"rss_mb": rss, "peak_rss_mb": hwm},
+        }
+    off = results.get("off", {}).get("requests_per_second_median")
+    for r in results.values():
+        r["vs_off"] = ratio(r["requests_per_second_median"], off)
+    targets.append(("tracing: gateway req/s sampled at 10% ≥ 90% of tracing off", results.get("10", {}).get("vs_off"),
+                    lambda v: v >= 0.9, "×"))
+    part = {"settings": settings, "settings_measured": results}
+    lines = ["", "## Tracing cost", ""]
+    if len(results) < 3:
+        return part, lines + ["Did not run (no `raw/tracing.*`; see `logs/tracing-*.log`).", ""]
+    lines += [
+        "Each setting has a gateway and a push-service node of its own (fresh JVMs, "
+        f"{settings.get('java_opts')}, no profiler), both with that setting: off is the shipped default "
+        "(`management.tracing.export.enabled=false`); 10 % and 100 % set it true with "
+        "`management.tracing.sampling.probability` 0.1 and 1.0 and export to `bench/tracing/span_sink.py`, a local stand-in "
+        "for Zipkin's collector that accepts and counts the spans. Each gateway was warmed up with wrk for "
+        f"{settings.get('warmup')} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
+        f"-d{settings.get('duration')} took turns between the settings (the order rotating each round); median reported. "
+        "CPU is the gateway's and its node's `utime+stime` over the rounds; memory is the gateway's after them.",
+        "",
+        "| tracing | req/s (median) | rounds | vs off | errors | gateway + node CPU s / 10k req | spans received | gateway RSS MB (peak) |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for setting, r in results.items():
+        lines.append(f"| {'off' if setting == 'off' else f'sampled at {setting}%'} | {fmt(r['requests_per_second_median'])} | "
+                     f"{' / '.join(fmt(x['requests_per_second']) for x in r['rounds'])} | {fmt(r['vs_off'], 2)}× | {r['errors']} | "
+                     f"{fmt(r['gateway_and_node_cpu_seconds_per_10k_requests'], 2)} | {fmt(r['spans_received_during_rounds'])} | "
+                     f"{fmt(r['gateway_memory']['rss_mb'], 1)} ({fmt(r['gateway_memory']['peak_rss_mb'], 1)}) |")
+    return part, lines
+
+
 def node_cpu_during_transport(raw, side, clk_tck):
     """CPU seconds the push-service node spent while one transport client ran (warm-up included)."""
     before, after = raw / f"transport.node-cpu.before-{side}", raw / f"transport.node-cpu.after-{side}"
@@ -389,12 +516,21 @@ def main():
         ("gateway req/s ≥ 3× NestJS", ratios["mesh_vs_nest_requests_per_second"], lambda v: v >= 3, "×"),
         ("gateway p99 ≤ 0.5× NestJS at the same fixed rate", ratios["mesh_vs_nest_p99"], lambda v: v <= 0.5, "×"),
         ("gateway req/s ≥ 40% of the bare baseline", ratios["mesh_vs_baseline_requests_per_second"], lambda v: v >= 0.4, "×"),
-        ("gateway peak RSS < 300 MB at -Xmx256m", gateway_peak, lambda v: v < 300, " MB"),
+        ("gateway peak RSS < 300 MB at -Xmx256m (main gateway, recording JFR)", gateway_peak, lambda v: v < 300, " MB"),
         ("transport: TcpClient req/s ≥ 5× Nest ClientProxy", ratios["transport_mesh_vs_nest_requests_per_second"], lambda v: v >= 5, "×"),
     ]
     jmh, jmh_lines = microbenchmarks(raw / "jmh.json")
     freshness_part, freshness_lines = freshness(raw, targets)
     scale_part, scale_lines = scale(raw, targets, clk_tck)
+    warm_part, warm_lines = warm_start(raw, targets)
+    tracing_part, tracing_lines = tracing(raw, targets, clk_tck)
+    # The gateway's peak RSS without a profiler: the warm-start gateway of the default JDK, plain (the jar as deployed),
+    # after its windows at saturation; the main gateway's figure above includes its JFR recording.
+    plain = next((v for v in warm_part["variants"] if v["jvm_flags"] == "none" and v["variant"] == warm_part["variants"][0]["variant"]), None) \
+        if warm_part["variants"] else None
+    no_profiler_peak = plain["memory"]["peak_rss_mb"] if plain else None
+    targets.append(("gateway peak RSS < 300 MB at -Xmx256m, at saturation without a profiler (warm-start gateway, "
+                    + (plain["description"] if plain else "not measured") + ")", no_profiler_peak, lambda v: v < 300, " MB"))
     result = {
         "smoke": args.smoke,
         "machine": {"cpus": int(machine["nproc"]), "load_average_start": machine["load_start"], "load_average_end": machine.get("load_end", "not recorded")},
@@ -409,6 +545,9 @@ def main():
         "ratios": ratios,
         "freshness": freshness_part,
         "scale": scale_part,
+        "warm_start": warm_part,
+        "tracing": tracing_part,
+        "gateway_peak_rss_mb_without_profiler": no_profiler_peak,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
         "jmh": jmh,
     }
@@ -449,6 +588,9 @@ def main():
         for proc, mem in systems[s]["memory"].items():
             cpu = systems[s]["saturation"]["cpu_seconds"].get(proc)
             lines.append(f"| {s} | {proc} | {fmt(mem['rss_mb'], 1)} ({fmt(mem['peak_rss_mb'], 1)}) | {fmt(cpu, 2)} |")
+    lines += ["", f"The gateway without a profiler at saturation: peak RSS {fmt(no_profiler_peak, 1)} MB "
+              f"(the warm-start section's {plain['description'] + ' gateway' if plain else 'gateway: not measured'}, "
+              "a fresh JVM at the same settings with no JFR, after its windows of wrk)."]
     lines += ["", "## The TCP transport alone", "",
               f"One connection to push-service node 1, {args.transport_concurrency} requests in flight, "
               f"{int(args.transport_requests):,} requests after a discarded warm-up (`fetchLatestNews`, 21 items per answer).", "",
@@ -460,7 +602,7 @@ def main():
         else:
             lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} "
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
-    lines += freshness_lines + scale_lines
+    lines += freshness_lines + scale_lines + warm_lines + tracing_lines
     lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:

@@ -21,10 +21,13 @@ import static org.assertj.core.api.Assertions.fail;
  * Keeps the benchmark harness working: runs {@code bench/run.sh --smoke}, which starts a Consul dev agent,
  * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
  * WebFlux baseline, and drives each for seconds with wrk and vegeta; then a few discovery-freshness trials,
- * the scale phase with one and two lightweight nodes, and each JMH microbenchmark once. It checks that the
- * run wrote its results, JMH's, the gateway's profile and the chart included, that no system answered a
- * request with an error, that both transport clients finished, that every freshness trial finished and
- * that each node of the scale phase answered; it asserts nothing about speed.
+ * the scale phase with one and two lightweight nodes, fresh gateways for the warm-start part (plain and with
+ * an AppCDS archive), gateways and nodes with tracing off, at 10 % and 100 %, and each JMH microbenchmark
+ * once. It checks that the run wrote its results, JMH's, the gateway's profile and the chart included, that
+ * no system answered a request with an error, that both transport clients finished, that every freshness
+ * trial finished, that each node of the scale phase answered, that each warm-start gateway answered and was
+ * driven without errors, and that each tracing setting served and the fully sampled one exported spans; it
+ * asserts nothing about speed.
  *
  * <p>Needs wrk, node/npm, python3 (with matplotlib for /usr/bin/python3) and vegeta (or Go to build it);
  * skips without the tools on PATH, except under CI=true, where a skip would hide a broken harness, so it
@@ -32,7 +35,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class BenchSmokeIT {
 
-    private static final long TIMEOUT_SECONDS = 420;
+    private static final long TIMEOUT_SECONDS = 600;
 
     @Test
     void smokeRunOfTheBenchmarkHarnessMeasuresAllThreeSystemsWithoutErrors() throws Exception {
@@ -56,8 +59,9 @@ class BenchSmokeIT {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        // Ports apart from a full run's default (23000-23012), which someone may be running by hand.
-        smoke.environment().put("BENCH_PORT_BASE", "24100");
+        // Ports apart from a full run's default (23000-23036), which someone may be running by hand; BENCH_PORT_BASE
+        // in the environment moves them (machines where several builds run at once).
+        smoke.environment().put("BENCH_PORT_BASE", System.getenv().getOrDefault("BENCH_PORT_BASE", "24100"));
         Process run = smoke.start();
         if (!run.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             // SIGTERM: the script's trap stops everything it started.
@@ -94,7 +98,22 @@ class BenchSmokeIT {
                     .hasSize(size.path("nodes").asInt());
             size.path("answers_per_node").forEach(answers -> assertThat(answers.asLong()).isPositive());
         }
-        assertThat(root.resolve("bench/target/run/RESULTS.md")).exists();
+        JsonNode warmStart = results.path("warm_start").path("variants");
+        assertThat(warmStart).as("warm-start variants measured").isNotEmpty();
+        for (JsonNode variant : warmStart) {
+            assertThat(variant.path("first_answer_ms").asInt()).as("%s: time to the first answer", variant.path("variant")).isPositive();
+            assertThat(variant.path("errors").asInt()).as("%s: errors under wrk", variant.path("variant")).isZero();
+            assertThat(variant.path("early_vs_late").asDouble()).as("%s: early against late window", variant.path("variant")).isPositive();
+        }
+        assertThat(results.path("gateway_peak_rss_mb_without_profiler").asDouble()).as("gateway peak RSS without a profiler").isPositive();
+        for (String setting : List.of("off", "10", "100")) {
+            JsonNode traced = results.path("tracing").path("settings_measured").path(setting);
+            assertThat(traced.path("requests_per_second_median").asDouble()).as("tracing %s: gateway's rate", setting).isPositive();
+            assertThat(traced.path("errors").asInt()).as("tracing %s: errors under wrk", setting).isZero();
+        }
+        assertThat(results.path("tracing").path("settings_measured").path("100").path("spans_received_during_rounds").asInt())
+                .as("spans the 100 %% sampled services exported to the sink").isPositive();
+        assertThat(root.resolve("bench/target/run/RESULTS.md")).content().contains("## Warm start", "## Tracing cost");
         assertThat(results.path("jmh").path("benchmarks").size()).as("JMH benchmarks in results.json").isPositive();
         assertThat(root.resolve("bench/target/run/chart.png")).exists();
     }
