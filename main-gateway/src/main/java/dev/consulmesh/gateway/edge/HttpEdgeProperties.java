@@ -33,7 +33,7 @@ public class HttpEdgeProperties {
 
     /** Open connections at once from one client address; one more is answered 503 and closed. */
     @Min(1)
-    private int maxConnectionsPerClient = 256;
+    private int maxConnectionsPerClient = 1024;
 
     public Duration getHeaderTimeout() {
         return headerTimeout;
