@@ -1,5 +1,6 @@
 package dev.consulmesh.transport.server;
 
+import dev.consulmesh.testsupport.RawFrames;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
 import dev.consulmesh.transport.wire.TransportLimit;
@@ -164,24 +165,8 @@ class BlockingHandlersTest {
         return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** The next frame's JSON; the prefix counts UTF-16 code units, which is what a Reader reads. */
     private static String readFrame(BufferedReader in) throws IOException {
-        StringBuilder prefix = new StringBuilder();
-        for (int c = in.read(); c != '#'; c = in.read()) {
-            if (c < 0) {
-                throw new IOException("closed by the server before a whole frame");
-            }
-            prefix.append((char) c);
-        }
-        char[] json = new char[Integer.parseInt(prefix.toString())];
-        for (int read = 0; read < json.length; ) {
-            int n = in.read(json, read, json.length - read);
-            if (n < 0) {
-                throw new IOException("closed by the server inside a frame");
-            }
-            read += n;
-        }
-        return new String(json);
+        return RawFrames.read(in);
     }
 
     private static String frame(String json) {

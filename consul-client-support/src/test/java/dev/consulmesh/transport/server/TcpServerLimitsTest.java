@@ -2,6 +2,7 @@ package dev.consulmesh.transport.server;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import dev.consulmesh.testsupport.RawFrames;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
@@ -232,24 +233,8 @@ class TcpServerLimitsTest {
             return answer.get("response").asString();
         }
 
-        /** The next frame's JSON; the prefix counts UTF-16 code units, which is what a Reader reads. */
         String readFrame() throws IOException {
-            StringBuilder prefix = new StringBuilder();
-            for (int c = in.read(); c != '#'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("closed by the server before a whole frame");
-                }
-                prefix.append((char) c);
-            }
-            char[] json = new char[Integer.parseInt(prefix.toString())];
-            for (int read = 0; read < json.length; ) {
-                int n = in.read(json, read, json.length - read);
-                if (n < 0) {
-                    throw new IOException("closed by the server inside a frame");
-                }
-                read += n;
-            }
-            return new String(json);
+            return RawFrames.read(in);
         }
 
         /**
