@@ -125,7 +125,20 @@ public final class MeshClient implements AutoCloseable {
      * and a call to an idempotent pattern is tried on another node.
      */
     public <T> Mono<T> send(String service, Object pattern, Object data, Function<NodeReply, T> decoder) {
-        return this.<T>call(service, pattern, data,
+        return send(service, pattern, data, false, decoder);
+    }
+
+    /**
+     * As {@link #send(String, Object, Object, Function)}, with each value of the answer kept as the JSON
+     * bytes the node sent ({@link NodeReply#rawValue()}): checked, and an array's elements found, but never
+     * built into a tree. For a caller that passes the answer on as it came.
+     */
+    public <T> Mono<T> sendKeepingBytes(String service, Object pattern, Object data, Function<NodeReply, T> decoder) {
+        return send(service, pattern, data, true, decoder);
+    }
+
+    private <T> Mono<T> send(String service, Object pattern, Object data, boolean keepBytes, Function<NodeReply, T> decoder) {
+        return this.<T>call(service, pattern, data, keepBytes,
                 (node, values) -> values.collectList().<T>handle((list, sink) -> {
                     T value = decode(node, () -> decoder.apply(new NodeReply(node.node(), list)));
                     if (value != null) {
@@ -162,7 +175,7 @@ public final class MeshClient implements AutoCloseable {
 
     /** As {@link #stream(String, Object, Object, Class)}, for a generic type. */
     public <T> Flux<T> stream(String service, Object pattern, Object data, JavaType type) {
-        return this.<T>call(service, pattern, data, (node, values) -> values.<T>handle((value, sink) -> {
+        return this.<T>call(service, pattern, data, false, (node, values) -> values.<T>handle((value, sink) -> {
             T read = decode(node, () -> convert(value, type, service, pattern));
             if (read != null) {
                 sink.next(read);
@@ -175,13 +188,13 @@ public final class MeshClient implements AutoCloseable {
         Flux<T> read(PooledNode node, Flux<JsonNode> values);
     }
 
-    private <T> Flux<T> call(String service, Object pattern, Object data, AnswerReader<T> reader) {
+    private <T> Flux<T> call(String service, Object pattern, Object data, boolean keepBytes, AnswerReader<T> reader) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
         return Flux.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, isIdempotent(route, patternNode),
+            Call call = new Call(route, patternNode, dataNode, isIdempotent(route, patternNode), keepBytes,
                     System.nanoTime() + route.settings().requestTimeout().toNanos(),
                     observations.startCall(service, patternNode, false, observations.callerOf(reactor)));
             return observed(call.observed, awaitPool(route).thenMany(Flux.defer(() -> attempt(call, reader))));
@@ -230,7 +243,8 @@ public final class MeshClient implements AutoCloseable {
         };
         ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
                 false, node.node().address());
-        Flux<T> answer = reader.read(node, node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout)))
+        Flux<T> answer = reader.read(node, node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout),
+                call.keepBytes))
                 .doOnNext(value -> delivered.set(true))
                 .doOnTerminate(end)
                 .doOnCancel(end);
@@ -315,7 +329,7 @@ public final class MeshClient implements AutoCloseable {
         return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE,
+            Call call = new Call(route, patternNode, dataNode, false, false, Long.MAX_VALUE,
                     observations.startCall(service, patternNode, true, observations.callerOf(reactor)));
             return observed(call.observed, awaitPool(route).then(Mono.defer(() -> emitAttempt(call))));
         });
@@ -482,14 +496,17 @@ public final class MeshClient implements AutoCloseable {
         final JsonNode pattern;
         final JsonNode data;
         final boolean idempotent;
+        /** The answer's values as the bytes that came ({@link #sendKeepingBytes}). */
+        final boolean keepBytes;
         final long deadlineNanos;
         final ClientObservations.Observed observed;
         final List<PooledNode> tried = new ArrayList<>(2);
         Throwable lastFailure;
 
-        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos,
+        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, boolean keepBytes, long deadlineNanos,
              ClientObservations.Observed observed) {
             this.observed = observed;
+            this.keepBytes = keepBytes;
             this.route = route;
             this.pattern = pattern;
             this.data = data;

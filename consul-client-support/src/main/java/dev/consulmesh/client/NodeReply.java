@@ -2,6 +2,7 @@ package dev.consulmesh.client;
 
 import tools.jackson.databind.JsonNode;
 import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.transport.wire.RawJson;
 
 import java.util.List;
 
@@ -20,5 +21,16 @@ public record NodeReply(ServiceNode node, List<JsonNode> values) {
     /** The last value, as Nest's {@code lastValueFrom(client.send(...))} gives it; null when there is none. */
     public JsonNode value() {
         return values.isEmpty() ? null : values.get(values.size() - 1);
+    }
+
+    /**
+     * The last value as the bytes the node sent, for a call made with {@link MeshClient#sendKeepingBytes};
+     * null when there is none.
+     *
+     * @throws IllegalArgumentException when the call did not keep its answer's bytes
+     */
+    public RawJson rawValue() {
+        JsonNode last = value();
+        return last == null ? null : RawJson.in(last);
     }
 }
