@@ -1,43 +1,45 @@
 package dev.consulmesh.gateway.news;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.client.MeshClient;
-import dev.consulmesh.client.NodeReply;
-import dev.consulmesh.failure.UnusableAnswerException;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 
 /**
- * {@code GET /fetchLatestNews}: one page of news from whichever push-service node the mesh picks,
- * with the cursor of the next page. Nothing here blocks: the request holds no thread while the node
- * answers.
+ * {@code GET /fetchLatestNews} ({@link NewsRoute}): one page of news from whichever push-service node the
+ * mesh picks, with the cursor of the next page. The node's items go into the body as the bytes it sent
+ * ({@link NewsPageWriter}). Nothing here blocks: the request holds no thread while the node answers.
  */
-@RestController
+@Component
 public class NewsController {
 
     /** Header naming the instance id of the node that answered. */
     public static final String NODE_HEADER = "X-Push-Node";
 
+    private static final Set<HttpMethod> SERVED = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+
     private final MeshClient mesh;
     private final GatewayNewsProperties properties;
     private final ObjectMapper mapper;
+    private final NewsPageWriter pages;
     private final Clock clock;
 
     public NewsController(MeshClient mesh, GatewayNewsProperties properties, ObjectMapper mapper, Clock clock) {
         this.mesh = mesh;
         this.properties = properties;
         this.mapper = mapper;
+        this.pages = new NewsPageWriter(mapper);
         this.clock = clock;
         // Fetching news only reads: a call may be made again on another node even after it was written.
         mesh.idempotentPatterns().declare(properties.getPattern());
@@ -45,39 +47,43 @@ public class NewsController {
         mesh.prepare(properties.getService());
     }
 
-    @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<ObjectNode>> fetchLatestNews(@RequestParam MultiValueMap<String, String> query,
-                                                            ServerHttpRequest request) {
-        NewsPageRequest page = NewsPageRequest.from(request.getURI().getRawQuery(), query, clock.millis(),
-                properties.getDefaultLimit());
+    public Mono<ServerResponse> fetchLatestNews(ServerRequest request) {
+        // Deferred: what this throws (a bad parameter) goes to GatewayErrors like any failure of the call.
+        return Mono.defer(() -> {
+            if (!SERVED.contains(request.method())) {
+                return request.method() == HttpMethod.OPTIONS
+                        ? ServerResponse.ok().allow(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS).build()
+                        : Mono.error(new MethodNotAllowedException(request.method(), SERVED));
+            }
+            List<MediaType> accepted = request.headers().accept();
+            if (!accepted.isEmpty() && accepted.stream().noneMatch(MediaType.APPLICATION_JSON::isCompatibleWith)) {
+                return Mono.error(new NotAcceptableStatusException(List.of(MediaType.APPLICATION_JSON)));
+            }
+            return fetchLatestNews(NewsPageRequest.from(request.uri().getRawQuery(), request.queryParams(), clock.millis(),
+                    properties.getDefaultLimit()));
+        });
+    }
+
+    private Mono<ServerResponse> fetchLatestNews(NewsPageRequest page) {
         // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
         int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
         ObjectNode data = mapper.createObjectNode().put("latestTime", page.latestTime()).put("limit", asked);
         if (page.beforeId() != null) {
             data.put("beforeId", page.beforeId());
         }
-        // The page is read on each attempt: a node whose answer is not a list of news counts as failing,
+        // The page is written on each attempt: a node whose answer is not a list of news counts as failing,
         // and the call goes on to another node.
-        return mesh.send(properties.getService(), properties.getPattern(), data,
-                reply -> ResponseEntity.ok().header(NODE_HEADER, reply.node().instanceId()).body(toPage(reply, page, asked)));
+        return mesh.sendKeepingBytes(properties.getService(), properties.getPattern(), data,
+                        reply -> new Page(reply.node().instanceId(), pages.write(reply.rawValue(), page.limit(), asked)))
+                .flatMap(answer -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header(NODE_HEADER, answer.node())
+                        .contentLength(answer.body().length)
+                        .body((response, context) -> response.writeWith(
+                                Mono.fromSupplier(() -> response.bufferFactory().wrap(answer.body())))));
     }
 
-    private ObjectNode toPage(NodeReply reply, NewsPageRequest page, int asked) {
-        JsonNode items = reply.value();
-        if (items == null || !items.isArray()) {
-            throw new UnusableAnswerException("expected an array of news items, got " + (items == null ? "nothing" : items.getNodeType()));
-        }
-        ArrayNode pageItems = mapper.createArrayNode();
-        for (int i = 0; i < Math.min(items.size(), page.limit()); i++) {
-            pageItems.add(items.get(i));
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.set("items", pageItems);
-        boolean more = items.size() > page.limit() || (asked == page.limit() && items.size() == page.limit());
-        if (more && !pageItems.isEmpty()) {
-            JsonNode last = pageItems.get(pageItems.size() - 1);
-            body.putObject("next").put("latestTime", last.path("publishedAt").asLong()).put("beforeId", last.path("id").asString());
-        }
-        return body;
+    /** A page's body and the node it came from. */
+    private record Page(String node, byte[] body) {
     }
 }
