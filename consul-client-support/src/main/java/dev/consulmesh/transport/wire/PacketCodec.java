@@ -69,12 +69,27 @@ public final class PacketCodec {
      * @throws IllegalArgumentException when Jackson cannot serialize the value, as {@code valueToTree} would
      */
     public JsonNode serialized(Object value) {
+        return serializedText(serializedJson(value));
+    }
+
+    /**
+     * The JSON text {@link #serialized} writes for a value, for a handler that keeps it to answer with
+     * again (and hands it back through {@link #serializedText}).
+     *
+     * @throws IllegalArgumentException when Jackson cannot serialize the value
+     */
+    public String serializedJson(Object value) {
         try {
             // UTF-8 bytes first: Jackson's fastest way; the string of ASCII bytes is then a plain copy.
-            return nodes().rawValueNode(new RawValue(new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8)));
+            return new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
+    }
+
+    /** JSON text (one valid value, such as {@link #serializedJson} gives) that goes into an answer packet as it is. */
+    public JsonNode serializedText(String json) {
+        return nodes().rawValueNode(new RawValue(json));
     }
 
     /**
