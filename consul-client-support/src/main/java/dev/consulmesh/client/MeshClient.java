@@ -166,7 +166,11 @@ public final class MeshClient implements AutoCloseable {
      * and a call to an idempotent pattern is tried on another node.
      */
     public <T> Mono<T> send(String service, Object pattern, Object data, Function<NodeReply, T> decoder) {
-        return this.<T>call(service, pattern, data,
+        return send(service, pattern, data, false, decoder);
+    }
+
+    private <T> Mono<T> send(String service, Object pattern, Object data, boolean keepBytes, Function<NodeReply, T> decoder) {
+        return this.<T>call(service, pattern, data, keepBytes,
                 (node, values) -> values.collectList().<T>handle((list, sink) -> {
                     T value = decode(node, () -> decoder.apply(new NodeReply(node.node(), list)));
                     if (value != null) {
@@ -186,9 +190,14 @@ public final class MeshClient implements AutoCloseable {
         return send(service, pattern, data, mapper.getTypeFactory().constructType(type));
     }
 
-    /** As {@link #send(String, Object, Object, Class)}, for a generic type ({@code List<Order>}). */
+    /**
+     * As {@link #send(String, Object, Object, Class)}, for a generic type ({@code List<Order>}). A type of
+     * {@link dev.consulmesh.transport.wire.RawJson} or {@link dev.consulmesh.transport.wire.RawJsonArray}
+     * gives the value as the bytes the node sent, checked but never built into a tree: for a caller that
+     * passes the answer on as it came.
+     */
     public <T> Mono<T> send(String service, Object pattern, Object data, JavaType type) {
-        return send(service, pattern, data, reply -> convert(reply.value(), type, service, pattern));
+        return send(service, pattern, data, RawAnswers.keepsBytes(type), reply -> convert(reply.value(), type, service, pattern));
     }
 
     /**
@@ -198,7 +207,7 @@ public final class MeshClient implements AutoCloseable {
      * Use {@code send} when an empty answer is a valid one.
      */
     public <T> Mono<NodeAnswer<T>> sendForAnswer(String service, Object pattern, Object data, JavaType type) {
-        return send(service, pattern, data, reply -> {
+        return send(service, pattern, data, RawAnswers.keepsBytes(type), reply -> {
             T value = convert(reply.value(), type, service, pattern);
             if (value == null) {
                 throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern)
@@ -220,7 +229,7 @@ public final class MeshClient implements AutoCloseable {
 
     /** As {@link #stream(String, Object, Object, Class)}, for a generic type. */
     public <T> Flux<T> stream(String service, Object pattern, Object data, JavaType type) {
-        return this.<T>call(service, pattern, data, (node, values) -> values.<T>handle((value, sink) -> {
+        return this.<T>call(service, pattern, data, RawAnswers.keepsBytes(type), (node, values) -> values.<T>handle((value, sink) -> {
             T read = decode(node, () -> convert(value, type, service, pattern));
             if (read != null) {
                 sink.next(read);
@@ -233,7 +242,7 @@ public final class MeshClient implements AutoCloseable {
         Flux<T> read(PooledNode node, Flux<JsonNode> values);
     }
 
-    private <T> Flux<T> call(String service, Object pattern, Object data, AnswerReader<T> reader) {
+    private <T> Flux<T> call(String service, Object pattern, Object data, boolean keepBytes, AnswerReader<T> reader) {
         JsonNode patternNode = toJson(pattern);
         JsonNode dataNode = toJson(data);
         return Flux.deferContextual(context -> {
@@ -241,7 +250,7 @@ public final class MeshClient implements AutoCloseable {
             route.budget().recordRequest();
             boolean idempotent = isIdempotent(route, patternNode);
             boolean hedged = idempotent && route.hedgeLatencies() != null;
-            Call call = new Call(route, patternNode, dataNode, idempotent,
+            Call call = new Call(route, patternNode, dataNode, idempotent, keepBytes,
                     System.nanoTime() + route.settings().requestTimeout().toNanos(), toCanary(route, context), hedged,
                     observations.startCall(service, patternNode, false, observations.callerOf(context)));
             return observed(call.observed, awaitPool(route)
@@ -355,7 +364,8 @@ public final class MeshClient implements AutoCloseable {
         };
         ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
                 false, node.node().address());
-        Flux<T> answer = reader.read(node, node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout)))
+        Flux<T> answer = reader.read(node, node.client().send(call.pattern, call.data, timeout, headers(attempt, timeout),
+                call.keepBytes))
                 .doOnNext(value -> delivered.set(true))
                 .doOnTerminate(end)
                 .doOnCancel(end);
@@ -403,6 +413,16 @@ public final class MeshClient implements AutoCloseable {
         if (value == null || value.isNull()) {
             return null;
         }
+        if (RawAnswers.keepsBytes(type)) {
+            try {
+                @SuppressWarnings("unchecked")
+                T raw = (T) RawAnswers.read(value, type);
+                return raw;
+            } catch (IllegalArgumentException e) {
+                throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern) + ": "
+                        + e.getMessage(), e);
+            }
+        }
         try {
             return mapper.treeToValue(value, type);
         } catch (JacksonException e) {
@@ -448,7 +468,7 @@ public final class MeshClient implements AutoCloseable {
         return Mono.deferContextual(reactor -> {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
-            Call call = new Call(route, patternNode, dataNode, false, Long.MAX_VALUE, toCanary(route, reactor), false,
+            Call call = new Call(route, patternNode, dataNode, false, false, Long.MAX_VALUE, toCanary(route, reactor), false,
                     observations.startCall(service, patternNode, true, observations.callerOf(reactor)));
             return observed(call.observed, awaitPool(route).then(Mono.defer(() -> emitAttempt(call))));
         });
@@ -638,6 +658,8 @@ public final class MeshClient implements AutoCloseable {
         final JsonNode pattern;
         final JsonNode data;
         final boolean idempotent;
+        /** The answer's values as the bytes that came (a value type of {@link RawAnswers}). */
+        final boolean keepBytes;
         final long deadlineNanos;
         final boolean toCanary;
         final ClientObservations.Observed observed;
@@ -645,9 +667,10 @@ public final class MeshClient implements AutoCloseable {
         final List<PooledNode> tried;
         volatile Throwable lastFailure;
 
-        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, long deadlineNanos,
+        Call(ServiceRoute route, JsonNode pattern, JsonNode data, boolean idempotent, boolean keepBytes, long deadlineNanos,
              boolean toCanary, boolean hedged, ClientObservations.Observed observed) {
             this.observed = observed;
+            this.keepBytes = keepBytes;
             this.route = route;
             this.toCanary = toCanary;
             this.tried = hedged ? new java.util.concurrent.CopyOnWriteArrayList<>() : new ArrayList<>(2);

@@ -19,6 +19,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import tools.jackson.databind.ObjectMapper;
+import dev.consulmesh.transport.wire.RawJson;
+import dev.consulmesh.transport.wire.RawJsonArray;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +70,11 @@ class MeshClientTypedConsulTest {
         @MessagePattern("slow")
         public Mono<String> slow() {
             return Mono.delay(Duration.ofMillis(800)).thenReturn("late");
+        }
+
+        @MessagePattern("list")
+        public List<Order> list() {
+            return List.of(new Order("a", 1), new Order("b", 2));
         }
 
         @MessagePattern("name")
@@ -144,6 +151,26 @@ class MeshClientTypedConsulTest {
         }
 
         assertThat(mesh.status().get("svc").nodes()).allSatisfy(node -> assertThat(node.state()).isEqualTo("healthy"));
+    }
+
+    @Test
+    void rawTypesGiveTheValuesAsTheBytesTheNodeSentAndAnArrayThatIsNotOneIsUnusable() {
+        startMesh(new MeshClientProperties(), ServiceCustomizations.none());
+
+        RawJson order = mesh.send("svc", "order", "o-1", RawJson.class).block(Duration.ofSeconds(10));
+        assertThat(MAPPER.readValue(order.text(), Order.class)).isEqualTo(new Order("o-1", 3));
+        assertThat(mesh.stream("svc", "orders", null, RawJson.class).take(2).map(RawJson::text)
+                .collectList().block(Duration.ofSeconds(10)))
+                .containsExactly("{\"id\":\"a\",\"quantity\":1}", "{\"id\":\"b\",\"quantity\":2}");
+        NodeAnswer<RawJsonArray> list = mesh.<RawJsonArray>sendForAnswer("svc", "list", null,
+                MAPPER.getTypeFactory().constructType(RawJsonArray.class)).block(Duration.ofSeconds(10));
+        assertThat(list.value().size()).isEqualTo(2);
+        assertThat(list.value().json().text()).isEqualTo("[{\"id\":\"a\",\"quantity\":1},{\"id\":\"b\",\"quantity\":2}]");
+
+        assertThatThrownBy(() -> mesh.send("svc", "order", "o-1", RawJsonArray.class).block(Duration.ofSeconds(10)))
+                .isInstanceOf(UnusableAnswerException.class)
+                .hasMessageContaining("service 'svc', pattern 'order'")
+                .hasMessageContaining("expected a JSON array, got OBJECT");
     }
 
     @Test

@@ -15,6 +15,7 @@ import reactor.core.publisher.FluxSink;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The requests waiting for answers on one client connection, matched to answers by id. When the
@@ -37,9 +38,22 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
         this.onIdle = onIdle;
     }
 
-    /** Registers a request; false when the id is already in use on this connection. */
-    boolean add(String id, FluxSink<JsonNode> sink) {
-        return pending.putIfAbsent(id, new Pending(sink)) == null;
+    /** Requests waiting whose caller wants the answer's values as bytes: while any do, frames are read that way. */
+    private final AtomicInteger keepingBytes = new AtomicInteger();
+
+    /**
+     * Registers a request; false when the id is already in use on this connection.
+     *
+     * @param keepBytes whether its answer's values are to stay the bytes that came ({@code RawJson}) rather than trees
+     */
+    boolean add(String id, FluxSink<JsonNode> sink, boolean keepBytes) {
+        if (pending.putIfAbsent(id, new Pending(sink, keepBytes)) != null) {
+            return false;
+        }
+        if (keepBytes) {
+            keepingBytes.incrementAndGet();
+        }
+        return true;
     }
 
     void setTimeout(String id, ScheduledFuture<?> timeout) {
@@ -56,6 +70,9 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
             return null;
         }
         request.cancelTimeout();
+        if (request.keepBytes) {
+            keepingBytes.decrementAndGet();
+        }
         if (pending.isEmpty()) {
             onIdle.run();
         }
@@ -68,7 +85,8 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, JsonFrame frame) {
-        ResponsePacket response = codec.readResponse(frame);
+        // The frame is read before it is known whose answer it is: as bytes while a request waiting here wants them.
+        ResponsePacket response = keepingBytes.get() > 0 ? codec.readResponseKeepingBytes(frame) : codec.readResponse(frame);
         String id = response.id().asString();
         Pending request = pending.get(id);
         if (request == null) {
@@ -80,7 +98,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
             return;
         }
         if (response.response() != null) {
-            request.sink.next(response.response());
+            request.sink.next(codec.asRequested(response.response(), request.keepBytes));
         }
         if (response.disposed()) {
             complete(id, FluxSink::complete);
@@ -109,10 +127,12 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
 
     private static final class Pending {
         final FluxSink<JsonNode> sink;
+        final boolean keepBytes;
         volatile ScheduledFuture<?> timeout;
 
-        Pending(FluxSink<JsonNode> sink) {
+        Pending(FluxSink<JsonNode> sink, boolean keepBytes) {
             this.sink = sink;
+            this.keepBytes = keepBytes;
         }
 
         void cancelTimeout() {

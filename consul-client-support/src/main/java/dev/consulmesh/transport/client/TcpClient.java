@@ -94,11 +94,20 @@ public final class TcpClient implements AutoCloseable {
 
     /** @param headers the packet's headers (trace context, deadline; see {@code PacketHeaders}); none: Nest's frame */
     public Flux<JsonNode> send(JsonNode pattern, JsonNode data, Duration timeout, Map<String, String> headers) {
+        return send(pattern, data, timeout, headers, false);
+    }
+
+    /**
+     * @param keepBytes each value of the answer as the bytes that came ({@link dev.consulmesh.transport.wire.RawJson},
+     *                  checked, not parsed into a tree), for a caller that passes them on
+     */
+    public Flux<JsonNode> send(JsonNode pattern, JsonNode data, Duration timeout, Map<String, String> headers,
+                               boolean keepBytes) {
         return Flux.create(sink -> connect().whenComplete((connection, failure) -> {
             if (failure != null) {
                 sink.error(failure);
             } else {
-                connection.request(pattern, data, headers, timeout, sink);
+                connection.request(pattern, data, headers, timeout, keepBytes, sink);
             }
         }));
     }
@@ -277,9 +286,10 @@ public final class TcpClient implements AutoCloseable {
             this.pending = pending;
         }
 
-        void request(JsonNode pattern, JsonNode data, Map<String, String> headers, Duration timeout, FluxSink<JsonNode> sink) {
+        void request(JsonNode pattern, JsonNode data, Map<String, String> headers, Duration timeout, boolean keepBytes,
+                     FluxSink<JsonNode> sink) {
             String id = RequestIds.next();
-            while (!pending.add(id, sink)) {
+            while (!pending.add(id, sink, keepBytes)) {
                 id = RequestIds.next();
             }
             String requestId = id;

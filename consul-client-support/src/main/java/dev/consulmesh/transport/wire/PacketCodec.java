@@ -2,6 +2,8 @@ package dev.consulmesh.transport.wire;
 
 import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -39,6 +41,8 @@ public final class PacketCodec {
 
     private final ObjectMapper mapper;
     private final ObjectReader reader;
+    /** Reads one member's value from a parser that goes on after it (the caller checks for trailing tokens). */
+    private final ObjectReader memberReader;
     /** Writes UTF-8 as Nest does: a character outside the BMP as its 4 bytes, not as an escaped surrogate pair. */
     private final ObjectWriter writer;
 
@@ -46,6 +50,7 @@ public final class PacketCodec {
         this.mapper = mapper;
         // Like Nest's JSON.parse: the frame must hold one JSON value and nothing after it.
         this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.memberReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.writer = mapper.writer().with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
     }
 
@@ -64,12 +69,27 @@ public final class PacketCodec {
      * @throws IllegalArgumentException when Jackson cannot serialize the value, as {@code valueToTree} would
      */
     public JsonNode serialized(Object value) {
+        return serializedText(serializedJson(value));
+    }
+
+    /**
+     * The JSON text {@link #serialized} writes for a value, for a handler that keeps it to answer with
+     * again (and hands it back through {@link #serializedText}).
+     *
+     * @throws IllegalArgumentException when Jackson cannot serialize the value
+     */
+    public String serializedJson(Object value) {
         try {
             // UTF-8 bytes first: Jackson's fastest way; the string of ASCII bytes is then a plain copy.
-            return nodes().rawValueNode(new RawValue(new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8)));
+            return new String(writer.writeValueAsBytes(value), StandardCharsets.UTF_8);
         } catch (JacksonException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
+    }
+
+    /** JSON text (one valid value, such as {@link #serializedJson} gives) that goes into an answer packet as it is. */
+    public JsonNode serializedText(String json) {
+        return nodes().rawValueNode(new RawValue(json));
     }
 
     /**
@@ -127,6 +147,120 @@ public final class PacketCodec {
         JsonNode disposed = tree.get("isDisposed");
         return new ResponsePacket(id, tree.get("response"), tree.get("err"),
                 disposed != null && disposed.asBoolean(), status == null ? null : status.asString());
+    }
+
+    /**
+     * Reads an answer as {@link #readResponse(JsonFrame)} does, but keeps its {@code response} value as the
+     * bytes that came ({@link RawJson}, in a node {@link RawJson#in} takes it out of): the frame is checked
+     * with Jackson's streaming parser, which notes where the value and an array's elements start and end,
+     * and no tree of the value is built. A frame of any other shape, or one that is not valid JSON or
+     * UTF-8, is read by {@link #readResponse(JsonFrame)}, with the same errors, its value then written
+     * back to bytes.
+     */
+    public ResponsePacket readResponseKeepingBytes(JsonFrame json) {
+        byte[] utf8 = json.utf8();
+        try (JsonParser parser = memberReader.createParser(utf8)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return keepingBytes(readResponse(json));
+            }
+            JsonNode id = null;
+            JsonNode err = null;
+            JsonNode status = null;
+            JsonNode disposed = null;
+            RawJson response = null;
+            int seen = 0;
+            for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                JsonToken token = parser.nextToken();
+                int key = switch (name) {
+                    case "response" -> 1;
+                    case "id" -> 2;
+                    case "err" -> 4;
+                    case "status" -> 8;
+                    case "isDisposed" -> 16;
+                    default -> 0;
+                };
+                if ((seen & key) != 0) {
+                    return keepingBytes(readResponse(json)); // a key given twice: the tree's rule (the last one) decides
+                }
+                seen |= key;
+                switch (key) {
+                    case 1 -> response = rawValue(parser, token, utf8);
+                    case 2 -> id = memberReader.readTree(parser);
+                    case 4 -> err = memberReader.readTree(parser);
+                    case 8 -> status = memberReader.readTree(parser);
+                    case 16 -> disposed = memberReader.readTree(parser);
+                    default -> skipValue(parser, token);
+                }
+            }
+            if (parser.nextToken() != null || id == null) {
+                return keepingBytes(readResponse(json)); // trailing tokens, or no id: its error
+            }
+            return new ResponsePacket(id, response == null ? null : response.asNode(), err,
+                    disposed != null && disposed.asBoolean(), status == null ? null : status.asString());
+        } catch (JacksonException e) {
+            return keepingBytes(readResponse(json));
+        }
+    }
+
+    /** The value at the parser's current token as its bytes; an array's elements noted on the way. */
+    private static RawJson rawValue(JsonParser parser, JsonToken token, byte[] utf8) {
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        if (token != JsonToken.START_ARRAY) {
+            skipValue(parser, token);
+            return new RawJson(utf8, start, (int) parser.currentLocation().getByteOffset(), null);
+        }
+        int[] elements = new int[32];
+        int count = 0;
+        for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY; element = parser.nextToken()) {
+            if (count == elements.length) {
+                elements = java.util.Arrays.copyOf(elements, 2 * count);
+            }
+            elements[count++] = (int) parser.currentTokenLocation().getByteOffset();
+            skipValue(parser, element);
+            elements[count++] = (int) parser.currentLocation().getByteOffset();
+        }
+        return new RawJson(utf8, start, (int) parser.currentLocation().getByteOffset(), java.util.Arrays.copyOf(elements, count));
+    }
+
+    /** Reads past the value at the current token, checking it, without keeping anything of it. */
+    private static void skipValue(JsonParser parser, JsonToken token) {
+        if (token.isStructStart()) {
+            parser.skipChildren();
+        } else {
+            parser.finishToken();
+        }
+    }
+
+    /** The answer with its value as bytes: for a frame read as a tree, the tree written back. */
+    private ResponsePacket keepingBytes(ResponsePacket read) {
+        if (read.response() == null) {
+            return read;
+        }
+        return new ResponsePacket(read.id(), keptAsBytes(read.response()), read.err(), read.disposed(), read.status());
+    }
+
+    /**
+     * An answer value as the caller asked for it: kept as bytes ({@link RawJson}) or as a tree, whichever
+     * way the frame was read ({@link PendingRequests} reads a frame before it knows whose answer it is).
+     */
+    public JsonNode asRequested(JsonNode value, boolean keepBytes) {
+        boolean raw = value instanceof tools.jackson.databind.node.POJONode pojo && pojo.getPojo() instanceof RawJson;
+        if (raw == keepBytes) {
+            return value;
+        }
+        return keepBytes ? keptAsBytes(value) : tree(RawJson.in(value));
+    }
+
+    private JsonNode keptAsBytes(JsonNode tree) {
+        byte[] utf8 = writer.writeValueAsBytes(tree);
+        try (JsonParser parser = reader.createParser(utf8)) {
+            return rawValue(parser, parser.nextToken(), utf8).asNode();
+        }
+    }
+
+    /** The tree of a value kept as bytes. */
+    public JsonNode tree(RawJson raw) {
+        return reader.readTree(raw.utf8(), raw.start(), raw.end() - raw.start());
     }
 
     /** The packet's JSON text (for logs and tests; the transport writes {@link #writeFrame}). */

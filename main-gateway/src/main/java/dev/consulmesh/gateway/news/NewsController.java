@@ -1,70 +1,76 @@
 package dev.consulmesh.gateway.news;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 import dev.consulmesh.client.CallHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.util.MultiValueMap;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 
 /**
- * {@code GET /fetchLatestNews}: one page of news from whichever push-service node the mesh picks,
- * with the cursor of the next page. Nothing here blocks: the request holds no thread while the node
- * answers.
+ * {@code GET /fetchLatestNews} ({@link NewsRoute}): one page of news from whichever push-service node the
+ * mesh picks ({@link NewsNodes}), with the cursor of the next page. The node's items go into the body as
+ * the bytes it sent ({@link NewsPageWriter}). Nothing here blocks: the request holds no thread while the
+ * node answers.
  */
-@RestController
+@Component
 public class NewsController {
 
     /** Header naming the instance id of the node that answered. */
     public static final String NODE_HEADER = "X-Push-Node";
 
+    private static final Set<HttpMethod> SERVED = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+
     private final NewsNodes news;
     private final GatewayNewsProperties properties;
-    private final ObjectMapper mapper;
+    private final NewsPageWriter pages;
     private final Clock clock;
 
-    public NewsController(NewsNodes news, GatewayNewsProperties properties, ObjectMapper mapper, Clock clock) {
+    public NewsController(NewsNodes news, GatewayNewsProperties properties, NewsPageWriter pages, Clock clock) {
         this.news = news;
         this.properties = properties;
-        this.mapper = mapper;
+        this.pages = pages;
         this.clock = clock;
     }
 
-    @GetMapping(path = "/fetchLatestNews", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<ResponseEntity<ObjectNode>> fetchLatestNews(@RequestParam MultiValueMap<String, String> query,
-                                                            ServerHttpRequest request) {
-        NewsPageRequest page = NewsPageRequest.from(request.getURI().getRawQuery(), query, clock.millis(),
-                properties.getDefaultLimit());
-        // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
-        int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
-        // The request's headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header).
-        return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
-                .map(answer -> ResponseEntity.ok().header(NODE_HEADER, answer.node().instanceId())
-                        .body(toPage(answer.value(), page, asked)))
-                .contextWrite(CallHeaders.from(request.getHeaders()::getFirst));
+    public Mono<ServerResponse> fetchLatestNews(ServerRequest request) {
+        // Deferred: what this throws (a bad parameter) goes to GatewayErrors like any failure of the call.
+        return Mono.defer(() -> {
+            if (!SERVED.contains(request.method())) {
+                return request.method() == HttpMethod.OPTIONS
+                        ? ServerResponse.ok().allow(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS).build()
+                        : Mono.error(new MethodNotAllowedException(request.method(), SERVED));
+            }
+            List<MediaType> accepted = request.headers().accept();
+            if (!accepted.isEmpty() && accepted.stream().noneMatch(MediaType.APPLICATION_JSON::isCompatibleWith)) {
+                return Mono.error(new NotAcceptableStatusException(List.of(MediaType.APPLICATION_JSON)));
+            }
+            NewsPageRequest page = NewsPageRequest.from(request.uri().getRawQuery(), request.queryParams(), clock.millis(),
+                    properties.getDefaultLimit());
+            // The request's headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header).
+            return fetchLatestNews(page).contextWrite(CallHeaders.from(request.headers().asHttpHeaders()::getFirst));
+        });
     }
 
-    private ObjectNode toPage(ArrayNode items, NewsPageRequest page, int asked) {
-        ArrayNode pageItems = mapper.createArrayNode();
-        for (int i = 0; i < Math.min(items.size(), page.limit()); i++) {
-            pageItems.add(items.get(i));
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.set("items", pageItems);
-        boolean more = items.size() > page.limit() || (asked == page.limit() && items.size() == page.limit());
-        if (more && !pageItems.isEmpty()) {
-            JsonNode last = pageItems.get(pageItems.size() - 1);
-            body.putObject("next").put("latestTime", last.path("publishedAt").asLong()).put("beforeId", last.path("id").asString());
-        }
-        return body;
+    private Mono<ServerResponse> fetchLatestNews(NewsPageRequest page) {
+        // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
+        int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
+        return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
+                .flatMap(answer -> {
+                    byte[] body = pages.write(answer.value(), page.limit(), asked);
+                    return ServerResponse.ok()
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .header(NODE_HEADER, answer.node().instanceId())
+                            .contentLength(body.length)
+                            .body((response, context) -> response.writeWith(
+                                    Mono.fromSupplier(() -> response.bufferFactory().wrap(body))));
+                });
     }
 }

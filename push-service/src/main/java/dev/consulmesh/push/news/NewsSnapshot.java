@@ -51,8 +51,13 @@ public final class NewsSnapshot {
      * {@code publishedAt == latestTime && id < beforeId} when the query has a {@code beforeId}.
      */
     public List<NewsItem> latest(NewsQuery query) {
-        int from = firstOlderThan(query.latestTime(), query.beforeId());
+        int from = pageStart(query);
         return items.subList(from, Math.min(items.size(), from + query.limit()));
+    }
+
+    /** Where the page of {@link #latest(NewsQuery)} starts in {@link #items()}. */
+    public int pageStart(NewsQuery query) {
+        return firstOlderThan(query.latestTime(), query.beforeId());
     }
 
     /** All items, newest first. */

@@ -64,4 +64,10 @@ public class ResponseCodecBenchmark {
     public ResponsePacket decode() {
         return wire.codec.readResponse(wire.read(frame));
     }
+
+    /** As the gateway reads a node's answer: checked, its items found, but no tree built ({@code RawJson}). */
+    @Benchmark
+    public ResponsePacket decodeKeepingBytes() {
+        return wire.codec.readResponseKeepingBytes(wire.read(frame));
+    }
 }
