@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PooledNode {
 
-    private final ServiceNode node;
+    /** What Consul last said of the node: its endpoint stays, its tags, metadata of its agent and weights may change. */
+    private volatile ServiceNode node;
     private final TcpClient client;
     private final Counter successCounter;
     private final Counter failureCounter;
@@ -55,6 +56,14 @@ public final class PooledNode {
 
     public ServiceNode node() {
         return node;
+    }
+
+    /** Consul's latest word on the same endpoint (new tags or weights): the connection and the node's record stay. */
+    void describedAs(ServiceNode latest) {
+        if (!latest.equals(node)) {
+            throw new IllegalArgumentException("not the same endpoint: " + latest + " for " + node);
+        }
+        node = latest;
     }
 
     public TcpClient client() {

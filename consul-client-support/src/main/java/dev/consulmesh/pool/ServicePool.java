@@ -126,6 +126,8 @@ public final class ServicePool implements AutoCloseable {
             if (!first) {
                 startRamp(pooled); // the caller's first set is the service as it runs: no node in it is cold
             }
+        } else if (!pooled.node().sameAs(node)) {
+            pooled.describedAs(node); // a canary tag or a zone read from it takes effect with Consul's next answer
         }
         pooled.consulWeight = shares.consulWeights() ? node.weights().forStatus(status) : 1;
         active.put(node, pooled);

@@ -3,6 +3,7 @@ package dev.consulmesh.pool;
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.discovery.HealthyNodes;
+import dev.consulmesh.discovery.ServiceWeights;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.testsupport.FreePorts;
@@ -178,6 +179,25 @@ class ServicePoolTest {
         assertThat(pool.candidates(List.of())).extracting(PooledNode::node).containsExactly(node(1));
         assertThat(pool.nodes()).as("an idle, closed client is gone at once").extracting(PooledNode::node)
                 .containsExactly(node(1));
+    }
+
+    @Test
+    void newTagsOfANodeInConsulReachItsPooledNodeWhichKeepsItsConnection() {
+        ServicePool pool = pool(0);
+        pool.update(set(1, 2));
+        PooledNode before = byPort(pool, 2);
+        ServiceNode retagged = new ServiceNode(node(2).instanceId(), "svc", "127.0.0.1", 2, Map.of(), List.of("canary"),
+                "dc1", Map.of("zone", "b"), new ServiceWeights(3, 1));
+
+        pool.update(new HealthyNodes("svc", List.of(node(1), retagged), 2, Instant.now()));
+
+        PooledNode after = byPort(pool, 2);
+        assertThat(after).isSameAs(before);
+        assertThat(after.client().isClosed()).isFalse();
+        assertThat(after.node().tags()).containsExactly("canary");
+        assertThat(after.node().nodeMeta()).containsEntry("zone", "b");
+        assertThat(after.node().weights()).isEqualTo(new ServiceWeights(3, 1));
+        assertThat(after.state()).isEqualTo(NodeState.HEALTHY);
     }
 
     @Test
