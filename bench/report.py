@@ -311,6 +311,39 @@ def warm_start(raw, targets):
     return part, lines
 
 
+def variant_measured(raw, part, label, rounds_run, clk_tck):
+    """One variant of a part run by bench/variants/variants.sh: its wrk rounds with the gateway's and its node's CPU in
+    each, the medians, and the gateway's memory after the rounds; None when its rounds are missing."""
+    files = [raw / f"{part}.{label}.wrk.{r}" for r in range(1, rounds_run + 1)]
+    if not files or not all(f.exists() for f in files):
+        return None
+    rounds = []
+    for r, f in enumerate(files, start=1):
+        w = parse_wrk(f.read_text())
+        before, after = pairs(raw / f"{part}.{label}.cpu-before.{r}"), pairs(raw / f"{part}.{label}.cpu-after.{r}")
+        cpu = {name: (int(after[name]) - int(before[name])) / clk_tck for name in ("gateway", "node")}
+        rounds.append({**w, **{f"{name}_cpu_seconds": round(v, 2) for name, v in cpu.items()},
+                       **{f"{name}_cpu_seconds_per_10k_requests": round(v / w["requests"] * 10_000, 3) if w["requests"] else None
+                          for name, v in cpu.items()}})
+    requests = sum(r["requests"] for r in rounds)
+    rss, hwm = (round(int(kb) / 1024, 1) for kb in (raw / f"{part}.{label}.memory").read_text().split("/"))
+
+    def median_of(key):
+        values = [r[key] for r in rounds if r[key] is not None]
+        return round(statistics.median(values), 3) if values else None
+
+    return {
+        "rounds": rounds,
+        "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
+        "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
+        "gateway_cpu_seconds_per_10k_requests_median": median_of("gateway_cpu_seconds_per_10k_requests"),
+        "node_cpu_seconds_per_10k_requests_median": median_of("node_cpu_seconds_per_10k_requests"),
+        "gateway_and_node_cpu_seconds_per_10k_requests":
+            round(sum(r["gateway_cpu_seconds"] + r["node_cpu_seconds"] for r in rounds) / requests * 10_000, 2) if requests else None,
+        "gateway_memory": {"rss_mb": rss, "peak_rss_mb": hwm},
+    }
+
+
 def tracing(raw, targets, clk_tck):
     """Tracing cost (bench/tracing/): the gateway's req/s with tracing off, sampled at 10 % and 100 %, rounds taking
     turns. Adds its target; returns the part and section."""
@@ -320,27 +353,12 @@ def tracing(raw, targets, clk_tck):
     after = json.loads((raw / "tracing.sink-after.json").read_text()) if (raw / "tracing.sink-after.json").exists() else {}
     results = {}
     for setting in ("off", "10", "100"):
-        files = [raw / f"tracing.{setting}.wrk.{r}" for r in range(1, rounds_run + 1)]
-        if not files or not all(f.exists() for f in files):
+        measured = variant_measured(raw, "tracing", setting, rounds_run, clk_tck)
+        if measured is None:
             continue
-        rounds = [parse_wrk(f.read_text()) for f in files]
-        ticks = 0
-        for r in range(1, rounds_run + 1):
-            b = [int(x) for x in (raw / f"tracing.{setting}.cpu-before.{r}").read_text().split()]
-            a = [int(x) for x in (raw / f"tracing.{setting}.cpu-after.{r}").read_text().split()]
-            ticks += sum(a) - sum(b)
-        requests = sum(r["requests"] for r in rounds)
-        rss, hwm = (round(int(kb) / 1024, 1) for kb in (raw / f"tracing.{setting}.memory").read_text().split("/"))
         spans = after.get(setting, {}).get("spans", 0) - before.get(setting, {}).get("spans", 0)
-        results[setting] = {
-            "sampling": None if setting == "off" else int(setting) / 100,
-            "rounds": rounds,
-            "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
-            "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
-            "gateway_and_node_cpu_seconds_per_10k_requests": round(ticks / clk_tck / requests * 10_000, 2) if requests else None,
-            "spans_received_during_rounds": None if setting == "off" else spans,
-            "gateway_memory": {"rss_mb": rss, "peak_rss_mb": hwm},
-        }
+        results[setting] = {"sampling": None if setting == "off" else int(setting) / 100, **measured,
+                            "spans_received_during_rounds": None if setting == "off" else spans}
     off = results.get("off", {}).get("requests_per_second_median")
     for r in results.values():
         r["vs_off"] = ratio(r["requests_per_second_median"], off)
