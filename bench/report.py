@@ -389,6 +389,73 @@ def tracing(raw, targets, clk_tck):
     return part, lines
 
 
+TRAFFIC_VARIANTS = {
+    "before": "the gateway from before traffic control: main-gateway built from `TRAFFIC_BEFORE_REF` (named above), its own defaults",
+    "rules-off": "the current gateway with every traffic rule off: `mesh.client.consul-weights=false` (on by default), "
+                 "slow start and hedging off (their defaults, set anyway), no zone, canary or failover datacenter (unset by default)",
+    "rules-on": "the current gateway with slow start on (30 s window), a zone preference (`mesh.client.zone=zone-a`, its node "
+                "registered with meta zone=zone-a) and a canary rule (5 % of calls to instances tagged `canary`; there are none, "
+                "so the rest take them), Consul's weights as shipped (on): for information",
+}
+
+
+def traffic(raw, targets, clk_tck):
+    """Traffic control's cost with every rule off (bench/traffic/): the gateway's CPU per request, the gateway from
+    before traffic control against the current one with all rules off (and, for information, some on), rounds taking
+    turns. Adds its target; returns the part and section."""
+    settings = settings_of(raw / "traffic.settings")
+    rounds_run = int(settings.get("rounds", 0))
+    labels = (raw / "traffic.variants").read_text().split() if (raw / "traffic.variants").exists() else []
+    before_build = settings_of(raw / "traffic.before")
+    results = {}
+    for label in labels:
+        measured = variant_measured(raw, "traffic", label, rounds_run, clk_tck)
+        if measured is not None:
+            info = settings_of(raw / f"traffic.{label}.info")
+            results[label] = {"description": TRAFFIC_VARIANTS.get(label, label), "gateway_jar": info.get("gateway_jar"),
+                              "gateway_args": info.get("gateway_args"), "node_args": info.get("node_args"), **measured}
+    cpu_before = results.get("before", {}).get("gateway_cpu_seconds_per_10k_requests_median")
+    for r in results.values():
+        r["gateway_cpu_per_request_vs_before"] = ratio(r["gateway_cpu_seconds_per_10k_requests_median"], cpu_before)
+    off_vs_before = results.get("rules-off", {}).get("gateway_cpu_per_request_vs_before")
+    targets.append(("traffic: gateway CPU/request with all rules off ≤ 1.05× before (same run)", off_vs_before,
+                    lambda v: v <= 1.05, "×"))
+    part = {"settings": settings, "before": before_build, "variants": results,
+            "rules_off_vs_before_gateway_cpu_per_request": off_vs_before}
+    lines = ["", "## Traffic control with every rule off", ""]
+    if "rules-off" not in results:
+        return part, lines + ["Did not run (no `raw/traffic.*`; see `logs/traffic-*.log`).", ""]
+    if "skipped" in before_build:
+        built = f"`before` did not run: {before_build['skipped']}."
+    else:
+        built = (f"`before` is main-gateway built from `{before_build.get('ref')}` ({before_build.get('commit', '')[:12]}, "
+                 f"\"{before_build.get('subject')}\") in a temporary git worktree ({before_build.get('build_seconds')} s).")
+    lines += [
+        "Does traffic control (Consul weights, slow start, canary, zone preference, datacenter failover, hedging) cost the "
+        "gateway CPU when no rule is on? Each variant has a gateway and a push-service node of its own (fresh JVMs, "
+        f"{settings.get('java_opts')}, no profiler; the current push-service.jar for all). Each gateway was warmed up with "
+        f"wrk for {settings.get('warmup')} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
+        f"-d{settings.get('duration')} took turns between the variants (the order rotating each round). CPU is the gateway's "
+        "`utime+stime` per round over that round's requests, median of the rounds; vs before is that median against "
+        "`before`'s. " + built,
+        "",
+        *[f"- `{label}`: {r['description']}" + (f"; arguments `{r['gateway_args']}`" if r['gateway_args'] else "")
+          + (f", node `{r['node_args']}`" if r['node_args'] else "") for label, r in results.items()],
+        "",
+        "| variant | req/s (median) | rounds | errors | gateway CPU s / 10k req (median) | by round | vs before | node CPU s / 10k req (median) | gateway RSS MB (peak) |",
+        "|---|---:|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for label, r in results.items():
+        lines.append(f"| `{label}` | {fmt(r['requests_per_second_median'])} | "
+                     f"{' / '.join(fmt(x['requests_per_second']) for x in r['rounds'])} | {r['errors']} | "
+                     f"{fmt(r['gateway_cpu_seconds_per_10k_requests_median'], 3)} | "
+                     f"{' / '.join(fmt(x['gateway_cpu_seconds_per_10k_requests'], 3) for x in r['rounds'])} | "
+                     f"{fmt(r['gateway_cpu_per_request_vs_before'], 3)}{'×' if r['gateway_cpu_per_request_vs_before'] else ''} | "
+                     f"{fmt(r['node_cpu_seconds_per_10k_requests_median'], 3)} | "
+                     f"{fmt(r['gateway_memory']['rss_mb'], 1)} ({fmt(r['gateway_memory']['peak_rss_mb'], 1)}) |")
+    return part, lines
+
+
 def node_cpu_during_transport(raw, side, clk_tck):
     """CPU seconds the push-service node spent while one transport client ran (warm-up included)."""
     before, after = raw / f"transport.node-cpu.before-{side}", raw / f"transport.node-cpu.after-{side}"
@@ -542,6 +609,7 @@ def main():
     scale_part, scale_lines = scale(raw, targets, clk_tck)
     warm_part, warm_lines = warm_start(raw, targets)
     tracing_part, tracing_lines = tracing(raw, targets, clk_tck)
+    traffic_part, traffic_lines = traffic(raw, targets, clk_tck)
     # The gateway's peak RSS without a profiler: the warm-start gateway of the default JDK, plain (the jar as deployed),
     # after its windows at saturation; the main gateway's figure above includes its JFR recording.
     plain = next((v for v in warm_part["variants"] if v["jvm_flags"] == "none" and v["variant"] == warm_part["variants"][0]["variant"]), None) \
@@ -565,6 +633,7 @@ def main():
         "scale": scale_part,
         "warm_start": warm_part,
         "tracing": tracing_part,
+        "traffic": traffic_part,
         "gateway_peak_rss_mb_without_profiler": no_profiler_peak,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
         "jmh": jmh,
@@ -620,7 +689,7 @@ def main():
         else:
             lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(t['client_cpu_seconds'] / t['requests'] * 10_000, 2)} "
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
-    lines += freshness_lines + scale_lines + warm_lines + tracing_lines
+    lines += freshness_lines + scale_lines + warm_lines + tracing_lines + traffic_lines
     lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Variants of the gateway side by side, for the parts that compare settings or builds of it (tracing/):
+# Variants of the gateway side by side, for the parts that compare settings or builds of it (tracing/, traffic/):
 # each variant gets a push-service node and a gateway of its own (fresh JVMs, JAVA_OPTS, no
 # profiler), registered in the running mesh's Consul under names of their own (push-PART-LABEL,
 # main-gateway-PART-LABEL), the gateway calling that node only. Each gateway is ready once it answers
