@@ -693,7 +693,7 @@ def main():
     lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
-        lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+        lines.append(f"| {t} | {fmt(v, 2)}{unit if v is not None else ''} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
     lines += warm_up_section(run)
     if (out / "profiles").is_dir():
         lines += profiles_section(out)
