@@ -313,6 +313,39 @@ def warm_start(raw, targets):
     return part, lines
 
 
+def variant_measured(raw, part, label, rounds_run, clk_tck):
+    """One variant of a part run by bench/variants/variants.sh: its wrk rounds with the gateway's and its node's CPU in
+    each, the medians, and the gateway's memory after the rounds; None when its rounds are missing."""
+    files = [raw / f"{part}.{label}.wrk.{r}" for r in range(1, rounds_run + 1)]
+    if not files or not all(f.exists() for f in files):
+        return None
+    rounds = []
+    for r, f in enumerate(files, start=1):
+        w = parse_wrk(f.read_text())
+        before, after = pairs(raw / f"{part}.{label}.cpu-before.{r}"), pairs(raw / f"{part}.{label}.cpu-after.{r}")
+        cpu = {name: (int(after[name]) - int(before[name])) / clk_tck for name in ("gateway", "node")}
+        rounds.append({**w, **{f"{name}_cpu_seconds": round(v, 2) for name, v in cpu.items()},
+                       **{f"{name}_cpu_seconds_per_10k_requests": round(v / w["requests"] * 10_000, 3) if w["requests"] else None
+                          for name, v in cpu.items()}})
+    requests = sum(r["requests"] for r in rounds)
+    rss, hwm = (round(int(kb) / 1024, 1) for kb in (raw / f"{part}.{label}.memory").read_text().split("/"))
+
+    def median_of(key):
+        values = [r[key] for r in rounds if r[key] is not None]
+        return round(statistics.median(values), 3) if values else None
+
+    return {
+        "rounds": rounds,
+        "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
+        "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
+        "gateway_cpu_seconds_per_10k_requests_median": median_of("gateway_cpu_seconds_per_10k_requests"),
+        "node_cpu_seconds_per_10k_requests_median": median_of("node_cpu_seconds_per_10k_requests"),
+        "gateway_and_node_cpu_seconds_per_10k_requests":
+            round(sum(r["gateway_cpu_seconds"] + r["node_cpu_seconds"] for r in rounds) / requests * 10_000, 2) if requests else None,
+        "gateway_memory": {"rss_mb": rss, "peak_rss_mb": hwm},
+    }
+
+
 def tracing(raw, targets, clk_tck):
     """Tracing cost (bench/tracing/): the gateway's req/s with tracing off, sampled at 10 % and 100 %, rounds taking
     turns. Adds its target; returns the part and section."""
@@ -322,27 +355,12 @@ def tracing(raw, targets, clk_tck):
     after = json.loads((raw / "tracing.sink-after.json").read_text()) if (raw / "tracing.sink-after.json").exists() else {}
     results = {}
     for setting in ("off", "10", "100"):
-        files = [raw / f"tracing.{setting}.wrk.{r}" for r in range(1, rounds_run + 1)]
-        if not files or not all(f.exists() for f in files):
+        measured = variant_measured(raw, "tracing", setting, rounds_run, clk_tck)
+        if measured is None:
             continue
-        rounds = [parse_wrk(f.read_text()) for f in files]
-        ticks = 0
-        for r in range(1, rounds_run + 1):
-            b = [int(x) for x in (raw / f"tracing.{setting}.cpu-before.{r}").read_text().split()]
-            a = [int(x) for x in (raw / f"tracing.{setting}.cpu-after.{r}").read_text().split()]
-            ticks += sum(a) - sum(b)
-        requests = sum(r["requests"] for r in rounds)
-        rss, hwm = (round(int(kb) / 1024, 1) for kb in (raw / f"tracing.{setting}.memory").read_text().split("/"))
         spans = after.get(setting, {}).get("spans", 0) - before.get(setting, {}).get("spans", 0)
-        results[setting] = {
-            "sampling": None if setting == "off" else int(setting) / 100,
-            "rounds": rounds,
-            "requests_per_second_median": statistics.median(r["requests_per_second"] for r in rounds),
-            "errors": sum(r["non_2xx"] + r["socket_errors"] for r in rounds),
-            "gateway_and_node_cpu_seconds_per_10k_requests": round(ticks / clk_tck / requests * 10_000, 2) if requests else None,
-            "spans_received_during_rounds": None if setting == "off" else spans,
-            "gateway_memory": {"rss_mb": rss, "peak_rss_mb": hwm},
-        }
+        results[setting] = {"sampling": None if setting == "off" else int(setting) / 100, **measured,
+                            "spans_received_during_rounds": None if setting == "off" else spans}
     off = results.get("off", {}).get("requests_per_second_median")
     for r in results.values():
         r["vs_off"] = ratio(r["requests_per_second_median"], off)
@@ -378,6 +396,73 @@ def client_cpu_per_request(side):
     if side.get("did_not_finish") or not side.get("requests") or side.get("client_cpu_seconds") is None:
         return None
     return round(side["client_cpu_seconds"] / side["requests"] * 10_000, 3)
+
+
+TRAFFIC_VARIANTS = {
+    "before": "the gateway from before traffic control: main-gateway built from `TRAFFIC_BEFORE_REF` (named above), its own defaults",
+    "rules-off": "the current gateway with every traffic rule off: `mesh.client.consul-weights=false` (on by default), "
+                 "slow start and hedging off (their defaults, set anyway), no zone, canary or failover datacenter (unset by default)",
+    "rules-on": "the current gateway with slow start on (30 s window), a zone preference (`mesh.client.zone=zone-a`, its node "
+                "registered with meta zone=zone-a) and a canary rule (5 % of calls to instances tagged `canary`; there are none, "
+                "so the rest take them), Consul's weights as shipped (on): for information",
+}
+
+
+def traffic(raw, targets, clk_tck):
+    """Traffic control's cost with every rule off (bench/traffic/): the gateway's CPU per request, the gateway from
+    before traffic control against the current one with all rules off (and, for information, some on), rounds taking
+    turns. Adds its target; returns the part and section."""
+    settings = settings_of(raw / "traffic.settings")
+    rounds_run = int(settings.get("rounds", 0))
+    labels = (raw / "traffic.variants").read_text().split() if (raw / "traffic.variants").exists() else []
+    before_build = settings_of(raw / "traffic.before")
+    results = {}
+    for label in labels:
+        measured = variant_measured(raw, "traffic", label, rounds_run, clk_tck)
+        if measured is not None:
+            info = settings_of(raw / f"traffic.{label}.info")
+            results[label] = {"description": TRAFFIC_VARIANTS.get(label, label), "gateway_jar": info.get("gateway_jar"),
+                              "gateway_args": info.get("gateway_args"), "node_args": info.get("node_args"), **measured}
+    cpu_before = results.get("before", {}).get("gateway_cpu_seconds_per_10k_requests_median")
+    for r in results.values():
+        r["gateway_cpu_per_request_vs_before"] = ratio(r["gateway_cpu_seconds_per_10k_requests_median"], cpu_before)
+    off_vs_before = results.get("rules-off", {}).get("gateway_cpu_per_request_vs_before")
+    targets.append(("traffic: gateway CPU/request with all rules off ≤ 1.05× before (same run)", off_vs_before,
+                    lambda v: v <= 1.05, "×"))
+    part = {"settings": settings, "before": before_build, "variants": results,
+            "rules_off_vs_before_gateway_cpu_per_request": off_vs_before}
+    lines = ["", "## Traffic control with every rule off", ""]
+    if "rules-off" not in results:
+        return part, lines + ["Did not run (no `raw/traffic.*`; see `logs/traffic-*.log`).", ""]
+    if "skipped" in before_build:
+        built = f"`before` did not run: {before_build['skipped']}."
+    else:
+        built = (f"`before` is main-gateway built from `{before_build.get('ref')}` ({before_build.get('commit', '')[:12]}, "
+                 f"\"{before_build.get('subject')}\") in a temporary git worktree ({before_build.get('build_seconds')} s).")
+    lines += [
+        "Does traffic control (Consul weights, slow start, canary, zone preference, datacenter failover, hedging) cost the "
+        "gateway CPU when no rule is on? Each variant has a gateway and a push-service node of its own (fresh JVMs, "
+        f"{settings.get('java_opts')}, no profiler; the current push-service.jar for all). Each gateway was warmed up with "
+        f"wrk for {settings.get('warmup')} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
+        f"-d{settings.get('duration')} took turns between the variants (the order rotating each round). CPU is the gateway's "
+        "`utime+stime` per round over that round's requests, median of the rounds; vs before is that median against "
+        "`before`'s. " + built,
+        "",
+        *[f"- `{label}`: {r['description']}" + (f"; arguments `{r['gateway_args']}`" if r['gateway_args'] else "")
+          + (f", node `{r['node_args']}`" if r['node_args'] else "") for label, r in results.items()],
+        "",
+        "| variant | req/s (median) | rounds | errors | gateway CPU s / 10k req (median) | by round | vs before | node CPU s / 10k req (median) | gateway RSS MB (peak) |",
+        "|---|---:|---|---:|---:|---|---:|---:|---:|",
+    ]
+    for label, r in results.items():
+        lines.append(f"| `{label}` | {fmt(r['requests_per_second_median'])} | "
+                     f"{' / '.join(fmt(x['requests_per_second']) for x in r['rounds'])} | {r['errors']} | "
+                     f"{fmt(r['gateway_cpu_seconds_per_10k_requests_median'], 3)} | "
+                     f"{' / '.join(fmt(x['gateway_cpu_seconds_per_10k_requests'], 3) for x in r['rounds'])} | "
+                     f"{fmt(r['gateway_cpu_per_request_vs_before'], 3)}{'×' if r['gateway_cpu_per_request_vs_before'] else ''} | "
+                     f"{fmt(r['node_cpu_seconds_per_10k_requests_median'], 3)} | "
+                     f"{fmt(r['gateway_memory']['rss_mb'], 1)} ({fmt(r['gateway_memory']['peak_rss_mb'], 1)}) |")
+    return part, lines
 
 
 def node_cpu_during_transport(raw, side, clk_tck):
@@ -543,6 +628,7 @@ def main():
     scale_part, scale_lines = scale(raw, targets, clk_tck)
     warm_part, warm_lines = warm_start(raw, targets)
     tracing_part, tracing_lines = tracing(raw, targets, clk_tck)
+    traffic_part, traffic_lines = traffic(raw, targets, clk_tck)
     # The gateway's peak RSS without a profiler: the warm-start gateway of the default JDK, plain (the jar as deployed),
     # after its windows at saturation; the main gateway's figure above includes its JFR recording.
     plain = next((v for v in warm_part["variants"] if v["jvm_flags"] == "none" and v["variant"] == warm_part["variants"][0]["variant"]), None) \
@@ -566,6 +652,7 @@ def main():
         "scale": scale_part,
         "warm_start": warm_part,
         "tracing": tracing_part,
+        "traffic": traffic_part,
         "gateway_peak_rss_mb_without_profiler": no_profiler_peak,
         "targets": [{"target": t, "value": v, "met": (ok(v) if v is not None else None)} for t, v, ok, _ in targets],
         "jmh": jmh,
@@ -621,11 +708,11 @@ def main():
         else:
             lines.append(f"| {t['client']} | {fmt(t['requests_per_second'])} | {fmt(client_cpu_per_request(t), 2)} "
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
-    lines += freshness_lines + scale_lines + warm_lines + tracing_lines
+    lines += freshness_lines + scale_lines + warm_lines + tracing_lines + traffic_lines
     lines += jmh_lines
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t, v, ok, unit in targets:
-        lines.append(f"| {t} | {fmt(v, 2)}{unit} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+        lines.append(f"| {t} | {fmt(v, 2)}{unit if v is not None else ''} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
     lines += warm_up_section(run)
     if (out / "profiles").is_dir():
         lines += profiles_section(out)

@@ -10,7 +10,7 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 34 minutes: the systems and the transport, freshness, scale, warm start, tracing, JMH)
+#   bench/run.sh            full run (about 39 minutes: the systems and the transport, freshness, scale, warm start, tracing, traffic, JMH)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
@@ -19,14 +19,15 @@
 # scale (bench/scale/: the gateway's CPU per request and memory with 1 to 16 lightweight nodes); their
 # settings are at the top of their scripts. Then warm start (bench/warmstart/: fresh gateways on the warm
 # nodes, time to the first answer and the rate 15-20 s after it against the rate at 90 s, per JDK, with
-# and without a class-data archive or AOT cache) and tracing cost (bench/tracing/: off, 10 %, 100 %).
-# Last, the JMH microbenchmarks of the codec and node selection
+# and without a class-data archive or AOT cache), tracing cost (bench/tracing/: off, 10 %, 100 %) and what
+# traffic control costs the gateway with every rule off (bench/traffic/: against the gateway built from before
+# it, in the same rounds; and with some rules on). Last, the JMH microbenchmarks of the codec and node selection
 # (bench/jmh/run-jmh.sh, into the results too), and chart.png beside RESULTS.md (bench/chart.py).
 #
 # Settings (environment): CONNECTIONS (64), THREADS (2), WARMUP (30s), DURATION (20s), ROUNDS (3),
 # RATE (constant rate in req/s; default a quarter of the slowest system's saturation), RATE_DURATION (20s),
 # TRANSPORT_REQUESTS (100000), TRANSPORT_CONCURRENCY (64),
-# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 37 loopback ports; default 23000).
+# JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC, for every JVM: the deploy/systemd default), BENCH_PORT_BASE (first of 49 loopback ports; default 23000).
 # Needs java, ./mvnw (builds the jars when missing), node/npm, curl, python3, wrk (Debian's package),
 # vegeta (on PATH, or built once with `go install` into ~/.cache/consul-mesh/bin) and matplotlib for
 # /usr/bin/python3 (Debian's python3-matplotlib).
@@ -82,7 +83,8 @@ CONSUL_HTTP=$BASE; CONSUL_INTERNAL="$((BASE + 1)) $((BASE + 2)) $((BASE + 3))"
 GATEWAY=$((BASE + 4)); GATEWAY_MGMT=$((BASE + 5)); NODE_TCP="$((BASE + 6)) $((BASE + 7))"; NODE_HTTP="$((BASE + 8)) $((BASE + 9))"
 NEST_HTTP=$((BASE + 10)); NEST_TCP=$((BASE + 11)); BARE=$((BASE + 12))
 # BASE+20 and BASE+21: the scale phase's gateway (http, management); bench/scale/scale.sh checks them. Its nodes take free ports.
-# BASE+22 and BASE+23: the warm-start gateways; BASE+24 to BASE+36: the tracing part (its script checks them).
+# BASE+22 and BASE+23: the warm-start gateways; BASE+24 to BASE+36: the tracing part; BASE+37 to BASE+48: the traffic
+# part (their scripts check them).
 for port in $(seq "$BASE" $((BASE + 12))); do
   ! (exec 3<>"/dev/tcp/$HOST/$port") 2>/dev/null || fail "port $port on $HOST is in use; set BENCH_PORT_BASE to a free range"
 done
@@ -323,12 +325,15 @@ cat "$RAW/transport.mesh.json" "$RAW/transport.nest.json" | sed 's/^/bench: tran
 # --- discovery freshness and scale (each script says how it measures)
 JAVA_OPTS=$JAVA_OPTS bench/freshness/freshness.sh "$RUN" "$JAVA_BENCH_DIR/BOOT-INF/lib" "http://$HOST:$CONSUL_HTTP" "http://$HOST:$GATEWAY" "http://$HOST:$GATEWAY_MGMT" .run/logs/main-gateway.log "$PATH_QUERY" "$SMOKE" || say "freshness: failed (see $RUN/logs/freshness.log)"
 JAVA_OPTS=$JAVA_OPTS bench/scale/scale.sh "$RUN" "$JAVA_BENCH_DIR/BOOT-INF/lib" $HOST "$CONSUL_HTTP" $((BASE + 20)) $((BASE + 21)) "$PATH_QUERY" "$SMOKE" "$VEGETA" "$RUN/items.json" || say "scale: failed (see $RUN/logs/scale-*.log)"
-# --- warm start (fresh gateways on the warm nodes, per JDK and archive) and tracing cost (off, 10 %, 100 %);
-# their JVMs record no JFR, so their memory is also the gateway's without a profiler
+# --- warm start (fresh gateways on the warm nodes, per JDK and archive), tracing cost (off, 10 %, 100 %) and
+# traffic control with every rule off (before, rules-off, rules-on); their JVMs record no JFR, so their memory
+# is also the gateway's without a profiler
 JAVA_OPTS=$JAVA_OPTS CONNECTIONS=$CONNECTIONS THREADS=$THREADS bench/warmstart/warm-start.sh "$RUN" $HOST "$CONSUL_HTTP" \
   $((BASE + 22)) $((BASE + 23)) "$PATH_QUERY" "$SMOKE" || say "warm start: failed (see $RUN/logs/warmstart-*.log)"
 JAVA_OPTS=$JAVA_OPTS CONNECTIONS=$CONNECTIONS THREADS=$THREADS bench/tracing/tracing.sh "$RUN" $HOST "$CONSUL_HTTP" \
   $((BASE + 24)) "$PATH_QUERY" "$SMOKE" || say "tracing: failed (see $RUN/logs/tracing-*.log)"
+JAVA_OPTS=$JAVA_OPTS CONNECTIONS=$CONNECTIONS THREADS=$THREADS bench/traffic/traffic.sh "$RUN" $HOST "$CONSUL_HTTP" \
+  $((BASE + 37)) "$PATH_QUERY" "$SMOKE" || say "traffic: failed (see $RUN/logs/traffic-*.log)"
 echo "load_end $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/machine"
 
 SMOKE_FLAG=()

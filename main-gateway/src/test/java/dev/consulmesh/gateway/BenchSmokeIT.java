@@ -22,12 +22,14 @@ import static org.assertj.core.api.Assertions.fail;
  * two push-service nodes and the gateway, the NestJS HTTP app with its Nest TCP microservice, and the bare
  * WebFlux baseline, and drives each for seconds with wrk and vegeta; then a few discovery-freshness trials,
  * the scale phase with one and two lightweight nodes, fresh gateways for the warm-start part (plain and with
- * an AppCDS archive), gateways and nodes with tracing off, at 10 % and 100 %, and each JMH microbenchmark
- * once. It checks that the run wrote its results, JMH's, the gateway's profile and the chart included, that
- * no system answered a request with an error, that each transport client (ours in both modes, Nest's) finished, that every freshness
- * trial finished, that each node of the scale phase answered, that each warm-start gateway answered and was
- * driven without errors, and that each tracing setting served and the fully sampled one exported spans; it
- * asserts nothing about speed.
+ * an AppCDS archive), gateways and nodes with tracing off, at 10 % and 100 %, gateways with every traffic
+ * rule off and with some on (the older gateway of the traffic part is not built in smoke), and each JMH
+ * microbenchmark once. It checks that the run wrote its results, JMH's, the gateway's profile and the chart
+ * included, that no system answered a request with an error, that each transport client (ours in both modes, Nest's) finished, that every
+ * freshness trial finished, that each node of the scale phase answered, that each warm-start gateway answered
+ * and was driven without errors, that each tracing setting served and the fully sampled one exported spans,
+ * and that both traffic variants served without errors with their gateway's CPU measured; it asserts nothing
+ * about speed.
  *
  * <p>Needs wrk, node/npm, python3 (with matplotlib for /usr/bin/python3) and vegeta (or Go to build it);
  * skips without the tools on PATH, except under CI=true, where a skip would hide a broken harness, so it
@@ -35,7 +37,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class BenchSmokeIT {
 
-    private static final long TIMEOUT_SECONDS = 600;
+    /** A smoke run takes 5-6 minutes on a quiet two-core machine and up to 8 on a busy one: this only catches a hang. */
+    private static final long TIMEOUT_SECONDS = 900;
 
     @Test
     void smokeRunOfTheBenchmarkHarnessMeasuresAllThreeSystemsWithoutErrors() throws Exception {
@@ -59,7 +62,7 @@ class BenchSmokeIT {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        // Ports apart from a full run's default (23000-23036), which someone may be running by hand; BENCH_PORT_BASE
+        // Ports apart from a full run's default (23000-23048), which someone may be running by hand; BENCH_PORT_BASE
         // in the environment moves them (machines where several builds run at once).
         smoke.environment().put("BENCH_PORT_BASE", System.getenv().getOrDefault("BENCH_PORT_BASE", "24100"));
         Process run = smoke.start();
@@ -113,7 +116,17 @@ class BenchSmokeIT {
         }
         assertThat(results.path("tracing").path("settings_measured").path("100").path("spans_received_during_rounds").asInt())
                 .as("spans the 100 %% sampled services exported to the sink").isPositive();
-        assertThat(root.resolve("bench/target/run/RESULTS.md")).content().contains("## Warm start", "## Tracing cost");
+        JsonNode traffic = results.path("traffic");
+        for (String variant : List.of("rules-off", "rules-on")) {
+            JsonNode measured = traffic.path("variants").path(variant);
+            assertThat(measured.path("requests_per_second_median").asDouble()).as("traffic %s: gateway's rate", variant).isPositive();
+            assertThat(measured.path("errors").asInt()).as("traffic %s: errors under wrk", variant).isZero();
+            assertThat(measured.path("gateway_cpu_seconds_per_10k_requests_median").asDouble())
+                    .as("traffic %s: gateway's CPU per request", variant).isPositive();
+        }
+        assertThat(traffic.path("before").path("skipped").asString()).as("the before gateway is not built in smoke").contains("smoke");
+        assertThat(root.resolve("bench/target/run/RESULTS.md")).content()
+                .contains("## Warm start", "## Tracing cost", "## Traffic control with every rule off");
         assertThat(results.path("jmh").path("benchmarks").size()).as("JMH benchmarks in results.json").isPositive();
         assertThat(root.resolve("bench/target/run/chart.png")).exists();
     }
