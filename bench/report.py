@@ -5,8 +5,10 @@ import argparse
 import csv
 import json
 import math
+import os
 import re
 import statistics
+import sys
 from pathlib import Path
 
 SYSTEMS = ("mesh", "nest", "baseline")
@@ -376,7 +378,7 @@ def tracing(raw, targets, clk_tck):
         "(`management.tracing.export.enabled=false`); 10 % and 100 % set it true with "
         "`management.tracing.sampling.probability` 0.1 and 1.0 and export to `bench/tracing/span_sink.py`, a local stand-in "
         "for Zipkin's collector that accepts and counts the spans. Each gateway was warmed up with wrk for "
-        f"{settings.get('warmup')} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
+        f"{variants_warm_up_text(raw, 'tracing', settings)} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
         f"-d{settings.get('duration')} took turns between the settings (the order rotating each round); median reported. "
         "CPU is the gateway's and its node's `utime+stime` over the rounds; memory is the gateway's after them.",
         "",
@@ -389,6 +391,40 @@ def tracing(raw, targets, clk_tck):
                      f"{fmt(r['gateway_and_node_cpu_seconds_per_10k_requests'], 2)} | {fmt(r['spans_received_during_rounds'])} | "
                      f"{fmt(r['gateway_memory']['rss_mb'], 1)} ({fmt(r['gateway_memory']['peak_rss_mb'], 1)}) |")
     return part, lines
+
+
+def variants_warm_up_text(raw, part, settings):
+    """How a part's variants were warmed up (bench/lib/warm-up.sh): the first stretch, then steps until the rate settled."""
+    steps = (raw / f"{part}.warm-up").read_text().splitlines() if (raw / f"{part}.warm-up").exists() else []
+    if not steps:
+        return f"{settings.get('warmup')}"
+    last = {}
+    for line in steps:
+        label, rest = line.split(" warm-up step ", 1)
+        last[label] = rest
+    return (f"{settings.get('warmup')}, then 10 s steps until a step served less than 5 % more than the one before (at most "
+            f"{settings.get('warmup_max')}; last steps: " + ", ".join(f"{label} {rest}" for label, rest in last.items()) + ")")
+
+
+def selection_before_and_now(raw, gateway_cpu_per_10k):
+    """JMH's NodeSelectionBenchmark.selectForCall built before traffic control and now, in turns (traffic.sh):
+    ns per call for each parameter set, and what now adds to before's as a share of the gateway's CPU per request."""
+    scores = {}
+    for side in ("before", "now"):
+        for path in sorted(raw.glob(f"traffic.selection.{side}.*.json")):
+            for entry in json.loads(path.read_text()):
+                key = ", ".join(f"{k}={v}" for k, v in sorted(entry.get("params", {}).items()))
+                scores.setdefault(key, {}).setdefault(side, []).append(entry["primaryMetric"]["score"])
+    rows = []
+    for key, sides in scores.items():
+        if "before" in sides and "now" in sides:
+            before, now = statistics.mean(sides["before"]), statistics.mean(sides["now"])
+            rows.append({"parameters": key, "before_ns": round(before, 1), "now_ns": round(now, 1),
+                         "before_by_round": [round(x, 1) for x in sides["before"]], "now_by_round": [round(x, 1) for x in sides["now"]],
+                         "added_ns": round(now - before, 1)})
+    added = max((r["added_ns"] for r in rows), default=None)
+    share = round(max(added, 0) / (gateway_cpu_per_10k / 10_000 * 1e9) * 100, 4) if added is not None and gateway_cpu_per_10k else None
+    return {"rows": rows, "largest_added_ns": added, "largest_added_share_of_gateway_cpu_per_request_percent": share}
 
 
 def client_cpu_per_request(side):
@@ -429,7 +465,11 @@ def traffic(raw, targets, clk_tck):
     off_vs_before = results.get("rules-off", {}).get("gateway_cpu_per_request_vs_before")
     targets.append(("traffic: gateway CPU/request with all rules off ≤ 1.05× before (same run)", off_vs_before,
                     lambda v: v <= 1.05, "×"))
-    part = {"settings": settings, "before": before_build, "variants": results,
+    selection = selection_before_and_now(raw, results.get("rules-off", {}).get("gateway_cpu_seconds_per_10k_requests_median"))
+    targets.append(("traffic: what the rules, all off, add to a call's node selection (JMH, before and now in turns), "
+                    "as a share of the gateway's CPU per request ≤ 1 %", selection["largest_added_share_of_gateway_cpu_per_request_percent"],
+                    lambda v: v <= 1, " %"))
+    part = {"settings": settings, "before": before_build, "variants": results, "selection": selection,
             "rules_off_vs_before_gateway_cpu_per_request": off_vs_before}
     lines = ["", "## Traffic control with every rule off", ""]
     if "rules-off" not in results:
@@ -443,7 +483,7 @@ def traffic(raw, targets, clk_tck):
         "Does traffic control (Consul weights, slow start, canary, zone preference, datacenter failover, hedging) cost the "
         "gateway CPU when no rule is on? Each variant has a gateway and a push-service node of its own (fresh JVMs, "
         f"{settings.get('java_opts')}, no profiler; the current push-service.jar for all). Each gateway was warmed up with "
-        f"wrk for {settings.get('warmup')} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
+        f"wrk for {variants_warm_up_text(raw, 'traffic', settings)} (discarded), then {settings.get('rounds')} rounds of wrk {settings.get('wrk')} "
         f"-d{settings.get('duration')} took turns between the variants (the order rotating each round). CPU is the gateway's "
         "`utime+stime` per round over that round's requests, median of the rounds; vs before is that median against "
         "`before`'s. " + built,
@@ -462,6 +502,21 @@ def traffic(raw, targets, clk_tck):
                      f"{fmt(r['gateway_cpu_per_request_vs_before'], 3)}{'×' if r['gateway_cpu_per_request_vs_before'] else ''} | "
                      f"{fmt(r['node_cpu_seconds_per_10k_requests_median'], 3)} | "
                      f"{fmt(r['gateway_memory']['rss_mb'], 1)} ({fmt(r['gateway_memory']['peak_rss_mb'], 1)}) |")
+    lines += ["", "The gateway from before also lacks every other change made since its ref (the gateway's own speed-ups "
+              "among them), so the table above says whether the current gateway with every rule off costs more than that "
+              "one, not what the rules alone cost. That is the node selection of a call, measured with JMH in both trees "
+              "in turns (before, now, now, before; `NodeSelectionBenchmark.selectForCall`, the same source in both: the "
+              "pool's candidates, the balancer's choice, the node's bookkeeping), with every rule off as shipped:", ""]
+    if not selection["rows"]:
+        lines += ["Not measured (no `raw/traffic.selection.*`: before was not built, or JMH failed; see `logs/traffic-selection-*.log`)."]
+    else:
+        lines += ["| parameters | before ns / call | now ns / call | by round (before; now) | added ns |", "|---|---:|---:|---|---:|"]
+        for r in selection["rows"]:
+            lines.append(f"| {r['parameters']} | {fmt(r['before_ns'], 1)} | {fmt(r['now_ns'], 1)} | "
+                         f"{' / '.join(fmt(x, 1) for x in r['before_by_round'])}; {' / '.join(fmt(x, 1) for x in r['now_by_round'])} | "
+                         f"{fmt(r['added_ns'], 1)} |")
+        lines += ["", f"The most it adds, {fmt(selection['largest_added_ns'], 1)} ns per call, is "
+                  f"{fmt(selection['largest_added_share_of_gateway_cpu_per_request_percent'], 4)} % of the `rules-off` gateway's CPU per request."]
     return part, lines
 
 
@@ -710,9 +765,7 @@ def main():
                          f"| {fmt(t.get('node_cpu_seconds'), 2)} |")
     lines += freshness_lines + scale_lines + warm_lines + tracing_lines + traffic_lines
     lines += jmh_lines
-    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|---|"]
-    for t, v, ok, unit in targets:
-        lines.append(f"| {t} | {fmt(v, 2)}{unit if v is not None else ''} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+    lines += ["", "## Targets", ""] + targets_table(targets)
     lines += warm_up_section(run)
     if (out / "profiles").is_dir():
         lines += profiles_section(out)
@@ -723,5 +776,27 @@ def main():
     (out / "RESULTS.md").write_text("\n".join(lines))
 
 
+def targets_table(targets):
+    """The targets as a table: each one's figure and whether it is met (– when not measured)."""
+    lines = ["| target | measured | met |", "|---|---:|---|"]
+    for t, v, ok, unit in targets:
+        lines.append(f"| {t} | {fmt(v, 2)}{unit if v is not None else ''} | {'–' if v is None else ('yes' if ok(v) else '**no**')} |")
+    return lines
+
+
+def traffic_part_alone():
+    """`report.py traffic RUN OUT`: the traffic part's section from a run of bench/traffic/traffic.sh on its own
+    (its raw files in RUN/raw), into OUT (markdown) and OUT with .json for its results."""
+    run, out = Path(sys.argv[2]), Path(sys.argv[3])
+    targets = []
+    part, lines = traffic(run / "raw", targets, os.sysconf("SC_CLK_TCK"))
+    lines += [""] + targets_table(targets)
+    out.write_text("\n".join(lines) + "\n")
+    out.with_suffix(".json").write_text(json.dumps(part, indent=2) + "\n")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "traffic":
+        traffic_part_alone()
+    else:
+        main()

@@ -10,7 +10,7 @@
 # process. Writes bench/results.json and bench/RESULTS.md (bench/target/run/ with --smoke, so a smoke
 # run never overwrites committed figures).
 #
-#   bench/run.sh            full run (about 39 minutes: the systems and the transport, freshness, scale, warm start, tracing, traffic, JMH)
+#   bench/run.sh            full run (35 minutes in the committed run, up to 50 with the side parts' warm-up steps: the systems and the transport, freshness, scale, warm start, tracing, traffic, JMH)
 #   bench/run.sh --smoke    seconds-long runs, for CI: checks the harness works, says nothing about speed
 #
 # Then the TCP transport alone: our TcpClient and a Nest ClientProxy against the same push-service node,
@@ -223,21 +223,15 @@ echo "clk_tck $(getconf CLK_TCK)" >> "$RUN/machine"
 
 # --- saturation. Rounds take turns between the systems, so that what else this shared machine does
 # at the time weighs on each system alike.
-# Warm-up, discarded: at least WARMUP, then 10 s steps until a step serves less than 5 % more than the
-# one before (a JVM's JIT settles late on two shared cores), at most WARMUP_MAX in all.
+# Warm-up, discarded: at least WARMUP, then 10 s steps until the rate settles, at most WARMUP_MAX in all
+# (bench/lib/warm-up.sh; none in a smoke run).
+# shellcheck source=bench/lib/warm-up.sh
+source bench/lib/warm-up.sh
 warm_up() { # name url
-  local rps previous=0 spent=0 limit
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$2$PATH_QUERY" > /dev/null
-  $SMOKE && return 0
-  limit=${WARMUP_MAX%s}
-  while [ "$spent" -lt "$limit" ]; do
-    rps=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$2$PATH_QUERY" | awk '/Requests\/sec/{printf "%d", $2}')
-    spent=$((spent + 10))
-    echo "$1 warm-up step $spent s: $rps req/s" >> "$RUN/warm-up"
-    [ "$rps" -lt $((previous * 105 / 100)) ] && break
-    previous=$rps
-  done
-  say "$1: warmed up ($WARMUP + ${spent} s; last step $rps req/s)"
+  local limit=$WARMUP_MAX
+  $SMOKE && limit=0s
+  warm_up_until_steady "$1" "$2$PATH_QUERY" "$WARMUP" "$limit" "$RUN/warm-up"
+  $SMOKE || say "$1: warmed up ($WARMUP + ${WARMED_STEPS_SECONDS} s; last step $(tail -n 1 "$RUN/warm-up" | awk '{print $(NF-1)}') req/s)"
 }
 while read -r name url _; do
   say "$name: warm-up of at least $WARMUP with wrk -t$THREADS -c$CONNECTIONS (discarded)"

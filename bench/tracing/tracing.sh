@@ -12,16 +12,17 @@
 # RUN: the run directory (writes RUN/raw/tracing.* as variants.sh says, and tracing.sink-before.json and
 # sink-after.json, the sink's counts around the rounds; logs in RUN/logs/tracing-*.log); FIRST_PORT: the
 # first of 13 free loopback ports (the sink, then 4 per setting); SMOKE: true or false.
-# Settings (environment): TRACING_WARMUP (15s, smoke 1s, per gateway), TRACING_DURATION (10s, smoke 2s),
+# Settings (environment): TRACING_WARMUP (15s, smoke 1s, per gateway, then 10 s steps until the rate settles, at most
+# TRACING_WARMUP_MAX: 120s, smoke 0s), TRACING_DURATION (10s, smoke 2s),
 # TRACING_ROUNDS (3, smoke 1), CONNECTIONS (64), THREADS (2), JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -eq 6 ] || { echo "usage: $0 RUN HOST CONSUL_PORT FIRST_PORT REQUEST_PATH SMOKE" >&2; exit 2; }
 RUN=$1 HOST=$2 CONSUL_PORT=$3 FIRST_PORT=$4 REQUEST_PATH=$5 SMOKE=$6
 if [ "$SMOKE" = true ]; then
-  WARMUP=${TRACING_WARMUP:-1s} DURATION=${TRACING_DURATION:-2s} ROUNDS=${TRACING_ROUNDS:-1}
+  WARMUP=${TRACING_WARMUP:-1s} WARMUP_MAX=${TRACING_WARMUP_MAX:-0s} DURATION=${TRACING_DURATION:-2s} ROUNDS=${TRACING_ROUNDS:-1}
 else
-  WARMUP=${TRACING_WARMUP:-15s} DURATION=${TRACING_DURATION:-10s} ROUNDS=${TRACING_ROUNDS:-3}
+  WARMUP=${TRACING_WARMUP:-15s} WARMUP_MAX=${TRACING_WARMUP_MAX:-120s} DURATION=${TRACING_DURATION:-10s} ROUNDS=${TRACING_ROUNDS:-3}
 fi
 SINK_PORT=$FIRST_PORT
 # shellcheck source=bench/variants/variants.sh

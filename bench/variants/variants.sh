@@ -4,7 +4,7 @@
 # profiler), registered in the running mesh's Consul under names of their own (push-PART-LABEL,
 # main-gateway-PART-LABEL), the gateway calling that node only. Each gateway is ready once it answers
 # REQUEST_PATH with 200 (it found its node in Consul and got an answer from it), is warmed up with wrk
-# (discarded), then ROUNDS saturation rounds take turns between the variants, the order rotating each round,
+# until its rate settles (bench/lib/warm-up.sh; discarded), then ROUNDS saturation rounds take turns between the variants, the order rotating each round,
 # so that what else the machine does weighs on each alike.
 #
 # Sourced by a part's script (which has `set -euo pipefail`):
@@ -16,17 +16,18 @@
 # variants_track) is stopped on exit, also on failure: the gateways first, then the nodes (SIGTERM, so
 # they deregister), then the tracked ones. Variant i (from 0) takes ports FIRST_PORT + 4i to FIRST_PORT + 4i + 3:
 # the gateway's http and management ports, the node's tcp and http ports.
-# Settings (environment, read by variants_setup): WARMUP and DURATION (wrk's -d), ROUNDS, CONNECTIONS (64),
+# Settings (environment, read by variants_setup): WARMUP (the first stretch of the warm-up) and DURATION
+# (wrk's -d), WARMUP_MAX (the warm-up's 10 s steps at most: 0s for none), ROUNDS, CONNECTIONS (64),
 # THREADS (2), JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC).
 # Writes RUN/raw/PART.settings, PART.variants (the labels in order), PART.LABEL.info, per round
-# PART.LABEL.wrk.ROUND with PART.LABEL.cpu-before.ROUND and cpu-after (gateway=TICKS node=TICKS, utime+stime
+# PART.warm-up (each warm-up step), PART.LABEL.wrk.ROUND with PART.LABEL.cpu-before.ROUND and cpu-after (gateway=TICKS node=TICKS, utime+stime
 # from /proc), PART.LABEL.memory (the gateway's VmRSS/VmHWM in kB after the rounds); logs in
 # RUN/logs/PART-{gateway,node}-LABEL.log.
 
 variants_setup() { # PART RUN HOST CONSUL_PORT FIRST_PORT REQUEST_PATH
   V_PART=$1 V_RUN=$2 V_HOST=$3 V_CONSUL_PORT=$4 V_FIRST_PORT=$5 V_REQUEST_PATH=$6
   V_RAW=$V_RUN/raw
-  V_WARMUP=${WARMUP:?} V_DURATION=${DURATION:?} V_ROUNDS=${ROUNDS:?}
+  V_WARMUP=${WARMUP:?} V_WARMUP_MAX=${WARMUP_MAX:?} V_DURATION=${DURATION:?} V_ROUNDS=${ROUNDS:?}
   V_CONNECTIONS=${CONNECTIONS:-64} V_THREADS=${THREADS:-2}
   V_JAVA_OPTS=${JAVA_OPTS:--Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC}
   V_LABELS=() V_TRACKED=() V_STARTED=()
@@ -64,7 +65,7 @@ variants_start() { # every node and gateway at once, then waits until each gatew
     ! (exec 3<>"/dev/tcp/$V_HOST/$port") 2>/dev/null || variants_fail "port $port on $V_HOST is in use"
   done
   {
-    echo "warmup $V_WARMUP"; echo "duration $V_DURATION"; echo "rounds $V_ROUNDS"
+    echo "warmup $V_WARMUP"; echo "warmup_max $V_WARMUP_MAX"; echo "duration $V_DURATION"; echo "rounds $V_ROUNDS"
     echo "wrk -t$V_THREADS -c$V_CONNECTIONS"; echo "java_opts $V_JAVA_OPTS"
   } > "$V_RAW/$V_PART.settings"
   echo "${V_LABELS[*]}" > "$V_RAW/$V_PART.variants"
@@ -108,11 +109,15 @@ variants_start() { # every node and gateway at once, then waits until each gatew
 
 variants_url() { echo "http://$V_HOST:${V_PORT[$1]}$V_REQUEST_PATH"; }
 
+# shellcheck source=bench/lib/warm-up.sh
+source bench/lib/warm-up.sh
+
 variants_warm_up() {
   local label
   for label in "${V_LABELS[@]}"; do
-    variants_say "$label: warm-up $V_WARMUP with wrk -t$V_THREADS -c$V_CONNECTIONS (discarded)"
-    wrk -t"$V_THREADS" -c"$V_CONNECTIONS" -d"$V_WARMUP" "$(variants_url "$label")" > /dev/null
+    THREADS=$V_THREADS CONNECTIONS=$V_CONNECTIONS \
+      warm_up_until_steady "$label" "$(variants_url "$label")" "$V_WARMUP" "$V_WARMUP_MAX" "$V_RAW/$V_PART.warm-up"
+    variants_say "$label: warmed up with wrk -t$V_THREADS -c$V_CONNECTIONS ($V_WARMUP + $WARMED_STEPS_SECONDS s of steps; discarded)"
   done
 }
 
