@@ -9,6 +9,7 @@ import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.transport.client.ConnectionClosedException;
 import dev.consulmesh.transport.server.EventPattern;
 import dev.consulmesh.transport.server.MessagePattern;
@@ -24,7 +25,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 class MeshClientFailoverConsulTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private final Handlers handlers = new Handlers();
     private TestConsul consul;
     private MeshMetrics metrics;
@@ -90,9 +90,7 @@ class MeshClientFailoverConsulTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     /** Registers an instance without a check: Consul lists it as passing whatever listens there. */

@@ -11,6 +11,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.server.RpcException;
@@ -45,7 +46,7 @@ class MeshClientOutlierConsulTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private TestConsul consul;
     private MeshMetrics metrics;
     private MeshClient mesh;
@@ -125,15 +126,12 @@ class MeshClientOutlierConsulTest {
 
     private TestNode node(Node handlers) {
         TestNode node = TestNode.start(consul, "svc", handlers);
-        started.add(node);
-        return node;
+        return started.add(node);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     private void awaitListed(int count) {

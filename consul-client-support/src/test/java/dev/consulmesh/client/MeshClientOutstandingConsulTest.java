@@ -9,6 +9,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -36,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class MeshClientOutstandingConsulTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private MeshClient mesh;
 
     /** Both nodes' handlers. */
@@ -82,9 +83,7 @@ class MeshClientOutstandingConsulTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     private List<Integer> outstanding() {

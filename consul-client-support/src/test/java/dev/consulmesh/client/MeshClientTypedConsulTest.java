@@ -8,6 +8,7 @@ import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.transport.client.RequestTimeoutException;
 import dev.consulmesh.transport.server.MessagePattern;
 import dev.consulmesh.transport.wire.PacketCodec;
@@ -23,7 +24,6 @@ import dev.consulmesh.transport.wire.RawJson;
 import dev.consulmesh.transport.wire.RawJsonArray;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 class MeshClientTypedConsulTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private final Handlers handlers = new Handlers();
     private TestConsul consul;
     private MeshClient mesh;
@@ -109,9 +109,7 @@ class MeshClientTypedConsulTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     @Test

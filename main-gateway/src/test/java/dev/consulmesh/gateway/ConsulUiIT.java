@@ -5,6 +5,7 @@ import dev.consulmesh.testsupport.FreePorts;
 import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LocalConsulAgent;
 import dev.consulmesh.testsupport.ProjectPaths;
+import dev.consulmesh.testsupport.StartedResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -16,7 +17,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -41,18 +41,15 @@ class ConsulUiIT {
     // Nothing calls the mesh here, so a process that is stopped has no callers to wait for.
     private static final String NOTHING_TO_DRAIN = "--mesh.registration.drain-period=0s";
 
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     private <T extends AutoCloseable> T started(T closeable) {
-        started.add(closeable);
-        return closeable;
+        return started.add(closeable);
     }
 
     @Test

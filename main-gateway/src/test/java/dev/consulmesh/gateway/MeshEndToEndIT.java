@@ -7,6 +7,7 @@ import dev.consulmesh.testsupport.JavaProcess;
 import dev.consulmesh.testsupport.LocalConsulAgent;
 import dev.consulmesh.testsupport.ProjectPaths;
 import dev.consulmesh.testsupport.TestConsul;
+import dev.consulmesh.testsupport.StartedResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,19 +31,16 @@ import static org.awaitility.Awaitility.await;
 class MeshEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<AutoCloseable> started = new ArrayList<>();
+    private final StartedResources started = new StartedResources();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     private <T extends AutoCloseable> T started(T process) {
-        started.add(process);
-        return process;
+        return started.add(process);
     }
 
     private JavaProcess pushService(TestConsul consul, String name, int tcpPort, int httpPort) {

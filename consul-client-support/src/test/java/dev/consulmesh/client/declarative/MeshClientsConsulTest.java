@@ -9,6 +9,7 @@ import dev.consulmesh.client.declarative.orders.Orders;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import dev.consulmesh.testsupport.StartedResources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,6 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,7 +43,7 @@ class MeshClientsConsulTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final OrderHandlers handlers = new OrderHandlers();
-    private static final List<AutoCloseable> started = new ArrayList<>();
+    private static final StartedResources started = new StartedResources();
     private static ConfigurableApplicationContext app;
     private static Orders orders;
     private static Set<String> nodeIds;
@@ -85,9 +85,7 @@ class MeshClientsConsulTest {
         if (app != null) {
             app.close();
         }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        started.close();
     }
 
     @Test
