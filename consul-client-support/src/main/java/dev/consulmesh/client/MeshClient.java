@@ -19,6 +19,7 @@ import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.RecentCallWindow;
 import dev.consulmesh.pool.ServicePool;
 import dev.consulmesh.retry.AttemptTimeout;
+import dev.consulmesh.retry.HedgeDelay;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.retry.RetryBudget;
 import dev.consulmesh.retry.RetryRule;
@@ -252,7 +253,7 @@ public final class MeshClient implements AutoCloseable {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
             boolean idempotent = isIdempotent(route, patternNode);
-            boolean hedged = idempotent && route.settings().hedgeDelay() != null;
+            boolean hedged = idempotent && route.hedgeDelay() != null;
             Call call = new Call(route, patternNode, dataNode, idempotent, keepBytes,
                     System.nanoTime() + route.settings().requestTimeout().toNanos(), toCanary(route, context), hedged,
                     observations.startCall(service, patternNode, false, observations.callerOf(context)));
@@ -299,7 +300,7 @@ public final class MeshClient implements AutoCloseable {
                     firstFailure.set(failure);
                     firstFailed.tryEmitValue(true);
                 });
-        Mono<List<T>> second = Mono.delay(hedgeDelay(route))
+        Mono<List<T>> second = Mono.delay(route.hedgeDelay().now(System.nanoTime()))
                 .takeUntilOther(firstFailed.asMono())
                 .flatMap(tick -> mayHedge(call)
                         ? attempt(call, reader).collectList().doOnError(hedgeFailure::set)
@@ -308,16 +309,6 @@ public final class MeshClient implements AutoCloseable {
                 .onErrorMap(NoSuchElementException.class, none -> firstFailure.get() != null ? firstFailure.get()
                         : hedgeFailure.get() != null ? hedgeFailure.get() : noNode(route))
                 .flatMapIterable(values -> values);
-    }
-
-    /** The fixed hedge delay, or the service's recent p95 (the attempt timeout until it is known). */
-    private static Duration hedgeDelay(ServiceRoute route) {
-        Duration fixed = route.settings().hedgeDelay();
-        if (!fixed.isZero()) {
-            return fixed;
-        }
-        long p95 = route.attemptTimeout().latencies().percentileNanos(0.95, System.nanoTime());
-        return p95 < 0 ? route.settings().attemptTimeout() : Duration.ofNanos(Math.max(1, p95));
     }
 
     /**
@@ -560,13 +551,16 @@ public final class MeshClient implements AutoCloseable {
             pool.update(known);
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
+        LatencyWindow latencies = new LatencyWindow();
         return new ServiceRoute(service, settings, watcher, datacenters, pool,
                 own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
                 metrics.retries(service), metrics.retriesDenied(service),
                 settings.traffic().isNone() ? null : new TrafficRouter(service, settings.traffic()),
-                new AttemptTimeout(settings.attemptTimeouts(), new LatencyWindow()), metrics.hedges(service));
+                new AttemptTimeout(settings.attemptTimeouts(), latencies),
+                settings.hedgeDelay() == null ? null : new HedgeDelay(settings.hedgeDelay(), settings.attemptTimeout(), latencies),
+                metrics.hedges(service));
     }
 
     /** Before Consul's first answer about a service, a call waits for it (up to first-answer-timeout). */
@@ -625,18 +619,7 @@ public final class MeshClient implements AutoCloseable {
         }
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes,
-                route.attemptTimeout().describe(now), describeHedge(route));
-    }
-
-    /** The hedge delay now and where it comes from; null when the service's calls are not hedged. */
-    private static String describeHedge(ServiceRoute route) {
-        Duration fixed = route.settings().hedgeDelay();
-        if (fixed == null) {
-            return null;
-        }
-        return fixed.isZero() ? hedgeDelay(route).toMillis() + " ms: the service's p95 over the last "
-                + LatencyWindow.SPAN.toSeconds() + " s (the attempt timeout until 20 attempts answered)"
-                : fixed.toMillis() + " ms: fixed (hedge.delay)";
+                route.attemptTimeout().describe(now), route.hedgeDelay() == null ? null : route.hedgeDelay().describe(now));
     }
 
     private static double tenths(double value) {
@@ -694,7 +677,7 @@ public final class MeshClient implements AutoCloseable {
     private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
                                 DatacenterSets datacenters, ServicePool pool, LoadBalancer balancer, RetryBudget budget,
                                 IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
-                                TrafficRouter router, AttemptTimeout attemptTimeout, Counter hedges) {
+                                TrafficRouter router, AttemptTimeout attemptTimeout, HedgeDelay hedgeDelay, Counter hedges) {
     }
 
     /** One call across its attempts. */

@@ -80,9 +80,4 @@ public final class AttemptTimeout {
         double value = settings.percentile() * 100;
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
-
-    /** The service's latency window, shared with the hedge delay. */
-    public LatencyWindow latencies() {
-        return latencies;
-    }
 }
