@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PooledNode {
 
     /** A time stamp far enough in the past that differences with any System.nanoTime() of this run stay exact. */
-    private static final long LONG_AGO = System.nanoTime() - (1L << 62);
+    static final long LONG_AGO = System.nanoTime() - (1L << 62);
 
     /** What Consul last said of the node: its endpoint stays, its tags, metadata of its agent and weights may change. */
     private volatile ServiceNode node;
@@ -36,7 +36,7 @@ public final class PooledNode {
     /** When a request to the node last timed out, System.nanoTime(); long ago before the first. */
     private volatile long lastTimeoutNanos = LONG_AGO;
     /** When its latency was last compared with its peers', System.nanoTime(). */
-    volatile long latencyCheckedNanos;
+    volatile long latencyCheckedNanos = LONG_AGO;
     private volatile NodeState state = NodeState.HEALTHY;
     private volatile Instant stateSince = Instant.now();
     private volatile String stateReason = "";

@@ -186,7 +186,7 @@ class OutlierEjectionTest {
         }
         for (int i = 0; i < 9; i++) {
             answerIn(slow, Duration.ofMillis(300));
-            slow.latencyCheckedNanos = 0; // compare at every call here, not at most every 100 ms
+            slow.latencyCheckedNanos = PooledNode.LONG_AGO; // compare at every call here, not at most every 100 ms
         }
         assertThat(slow.state()).as("fewer than minimum-requests calls: not judged yet").isEqualTo(NodeState.HEALTHY);
 
@@ -203,7 +203,7 @@ class OutlierEjectionTest {
         for (int i = 0; i < 20; i++) {
             for (int port = 1; port <= 5; port++) {
                 answerIn(byPort(port), Duration.ofMillis(300));
-                byPort(port).latencyCheckedNanos = 0;
+                byPort(port).latencyCheckedNanos = PooledNode.LONG_AGO;
             }
         }
         assertThat(pool.nodes()).as("all equally slow").extracting(PooledNode::state).containsOnly(NodeState.HEALTHY);
@@ -214,7 +214,7 @@ class OutlierEjectionTest {
             }
             for (int port = 1; port <= 2; port++) {
                 answerIn(byPort(port), Duration.ofMillis(300));
-                byPort(port).latencyCheckedNanos = 0;
+                byPort(port).latencyCheckedNanos = PooledNode.LONG_AGO;
             }
         }
         // both slow nodes stand out from the others together, yet 10% of 5 allows one out
