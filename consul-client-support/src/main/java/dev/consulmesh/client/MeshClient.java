@@ -18,11 +18,14 @@ import dev.consulmesh.transport.wire.PacketHeaders;
 import dev.consulmesh.pool.PooledNode;
 import dev.consulmesh.pool.RecentCallWindow;
 import dev.consulmesh.pool.ServicePool;
+import dev.consulmesh.retry.AttemptTimeout;
+import dev.consulmesh.retry.HedgeDelay;
 import dev.consulmesh.retry.IdempotentPatterns;
 import dev.consulmesh.retry.RetryBudget;
 import dev.consulmesh.retry.RetryRule;
 import dev.consulmesh.traffic.CanaryRule;
 import dev.consulmesh.traffic.TrafficRouter;
+import dev.consulmesh.window.LatencyWindow;
 import reactor.core.publisher.Sinks;
 import java.util.NoSuchElementException;
 import dev.consulmesh.transport.client.RequestTimeoutException;
@@ -36,6 +39,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.core.JacksonException;
 import reactor.core.publisher.Flux;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,7 +253,7 @@ public final class MeshClient implements AutoCloseable {
             ServiceRoute route = route(service);
             route.budget().recordRequest();
             boolean idempotent = isIdempotent(route, patternNode);
-            boolean hedged = idempotent && route.hedgeLatencies() != null;
+            boolean hedged = idempotent && route.hedgeDelay() != null;
             Call call = new Call(route, patternNode, dataNode, idempotent, keepBytes,
                     System.nanoTime() + route.settings().requestTimeout().toNanos(), toCanary(route, context), hedged,
                     observations.startCall(service, patternNode, false, observations.callerOf(context)));
@@ -280,32 +284,41 @@ public final class MeshClient implements AutoCloseable {
 
     /**
      * A hedged call: the first attempt alone, then, if it has not answered after the hedge delay, a
-     * second on another node (spending the retry budget); the first answer wins, the other attempt is
-     * cancelled. A first attempt that fails before the delay ends the race: it made its own retries.
+     * second on a node no attempt of the call is using (spending the retry budget); the first answer
+     * wins, the other attempt is cancelled. A first attempt that fails before the delay ends the race:
+     * it made its own retries. A call that gets no answer fails with its first attempt's failure (or
+     * the hedge's), as an unhedged call would: Reactor's "all sources completed with error" carries
+     * the attempts' errors on its cause, not on itself.
      */
     private <T> Flux<T> hedged(Call call, AnswerReader<T> reader) {
         ServiceRoute route = call.route;
         Sinks.One<Boolean> firstFailed = Sinks.one();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        AtomicReference<Throwable> hedgeFailure = new AtomicReference<>();
         Mono<List<T>> first = attempt(call, reader).collectList()
-                .doOnError(failure -> firstFailed.tryEmitValue(true));
-        Mono<List<T>> second = Mono.delay(hedgeDelay(route))
+                .doOnError(failure -> {
+                    firstFailure.set(failure);
+                    firstFailed.tryEmitValue(true);
+                });
+        Mono<List<T>> second = Mono.delay(route.hedgeDelay().now(System.nanoTime()))
                 .takeUntilOther(firstFailed.asMono())
-                .flatMap(tick -> mayHedge(call) ? attempt(call, reader).collectList() : Mono.<List<T>>empty());
+                .flatMap(tick -> mayHedge(call)
+                        ? attempt(call, reader).collectList().doOnError(hedgeFailure::set)
+                        : Mono.<List<T>>empty());
         return Mono.firstWithValue(first, second)
-                .onErrorMap(NoSuchElementException.class,
-                        none -> none.getSuppressed().length > 0 ? none.getSuppressed()[0] : none)
+                .onErrorMap(NoSuchElementException.class, none -> firstFailure.get() != null ? firstFailure.get()
+                        : hedgeFailure.get() != null ? hedgeFailure.get() : noNode(route))
                 .flatMapIterable(values -> values);
     }
 
-    private static Duration hedgeDelay(ServiceRoute route) {
-        Duration fixed = route.settings().hedgeDelay();
-        return fixed.isZero() ? route.hedgeLatencies().p95(route.settings().attemptTimeout()) : fixed;
-    }
-
-    /** A hedge is one more attempt: within max-attempts, and granted by the retry budget (counted as a retry). */
+    /**
+     * A hedge is one more attempt: within max-attempts, on a node the call is not using yet, and granted
+     * by the retry budget (counted as a retry).
+     */
     private boolean mayHedge(Call call) {
         ServiceRoute route = call.route;
-        if (call.tried.size() >= route.settings().maxAttempts() || call.deadlineNanos - System.nanoTime() <= 0) {
+        if (call.tried.size() >= route.settings().maxAttempts() || call.deadlineNanos - System.nanoTime() <= 0
+                || !route.pool().hasUntried(call.tried)) {
             return false;
         }
         if (!route.budget().tryRetry()) {
@@ -349,9 +362,9 @@ public final class MeshClient implements AutoCloseable {
         if (node == null) {
             return Flux.error(call.lastFailure != null ? call.lastFailure : noNode(route));
         }
-        Duration timeout = Duration.ofNanos(call.idempotent
-                ? Math.min(remaining, route.settings().attemptTimeout().toNanos()) : remaining);
         long started = node.begin();
+        Duration timeout = Duration.ofNanos(call.idempotent
+                ? Math.min(remaining, route.attemptTimeout().nanos(isLastAttempt(call), started)) : remaining);
         AtomicBoolean delivered = new AtomicBoolean();
         // The attempt ends once, whether it completes, fails or is cancelled — also when the caller's own
         // code throws on the answer and cancels it after it completed (counting both terminate and cancel
@@ -359,7 +372,7 @@ public final class MeshClient implements AutoCloseable {
         AtomicBoolean ended = new AtomicBoolean();
         Runnable end = () -> {
             if (ended.compareAndSet(false, true)) {
-                node.end(started);
+                route.pool().ended(node, started);
             }
         };
         ClientObservations.Attempt attempt = observations.startAttempt(call.observed, route.service(), call.pattern,
@@ -371,9 +384,8 @@ public final class MeshClient implements AutoCloseable {
                 .doOnCancel(end);
         return observed(attempt.observed(), answer)
                 .doOnComplete(() -> {
-                    if (route.hedgeLatencies() != null) {
-                        route.hedgeLatencies().record(System.nanoTime() - started);
-                    }
+                    long now = System.nanoTime();
+                    route.attemptTimeout().answered(now - started, now);
                     route.pool().succeeded(node);
                 })
                 .onErrorResume(failure -> {
@@ -388,6 +400,17 @@ public final class MeshClient implements AutoCloseable {
                     log.debug("retrying a call to {} on another node after: {}", route.service(), failure.getMessage());
                     return attempt(call, reader);
                 });
+    }
+
+    /**
+     * Whether no attempt can follow the current one (max-attempts reached, no other node, or the retry
+     * budget spent): it then waits up to the attempt timeout's cap rather than a time cut to the
+     * service's latency, since a timeout would end the call.
+     */
+    private static boolean isLastAttempt(Call call) {
+        ServiceRoute route = call.route;
+        return call.tried.size() >= route.settings().maxAttempts() || !route.pool().hasUntried(call.tried)
+                || !route.budget().hasRetry();
     }
 
     /** The attempt's trace context, and its timeout when deadlines are propagated. */
@@ -528,13 +551,16 @@ public final class MeshClient implements AutoCloseable {
             pool.update(known);
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
+        LatencyWindow latencies = new LatencyWindow();
         return new ServiceRoute(service, settings, watcher, datacenters, pool,
                 own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
                 metrics.retries(service), metrics.retriesDenied(service),
                 settings.traffic().isNone() ? null : new TrafficRouter(service, settings.traffic()),
-                settings.hedgeDelay() == null ? null : new LatencyWindow(), metrics.hedges(service));
+                new AttemptTimeout(settings.attemptTimeouts(), latencies),
+                settings.hedgeDelay() == null ? null : new HedgeDelay(settings.hedgeDelay(), settings.attemptTimeout(), latencies),
+                metrics.hedges(service));
     }
 
     /** Before Consul's first answer about a service, a call waits for it (up to first-answer-timeout). */
@@ -588,10 +614,12 @@ public final class MeshClient implements AutoCloseable {
                             tenths(recent.failurePercent()), tenths(recent.p99Millis())),
                     node.node().metaValue(properties.getZoneMetaKey()), node.node().datacenter(), node.consulWeight(),
                     Math.round(pool.slowStartShare(node, now) * 1000) / 10.0,
-                    canary == null ? null : canary.isCanary(node.node())));
+                    canary == null ? null : canary.isCanary(node.node()),
+                    node.note() == null ? null : node.note().text(), node.note() == null ? null : node.note().at()));
         }
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
-                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
+                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes,
+                route.attemptTimeout().describe(now), route.hedgeDelay() == null ? null : route.hedgeDelay().describe(now));
     }
 
     private static double tenths(double value) {
@@ -649,7 +677,7 @@ public final class MeshClient implements AutoCloseable {
     private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
                                 DatacenterSets datacenters, ServicePool pool, LoadBalancer balancer, RetryBudget budget,
                                 IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
-                                TrafficRouter router, LatencyWindow hedgeLatencies, Counter hedges) {
+                                TrafficRouter router, AttemptTimeout attemptTimeout, HedgeDelay hedgeDelay, Counter hedges) {
     }
 
     /** One call across its attempts. */

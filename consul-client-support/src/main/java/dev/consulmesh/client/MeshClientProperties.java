@@ -55,11 +55,12 @@ public class MeshClientProperties {
     private Duration frameTimeout = Duration.ofSeconds(30);
 
     /**
-     * How a call picks a node: round-robin, least-outstanding (two random choices, fewer outstanding
-     * requests), or peak-ewma (two random choices, lower latency times outstanding requests plus one).
+     * How a call picks a node: peak-ewma (two random choices, lower latency times outstanding requests
+     * plus one: a slow node gets few calls), least-outstanding (two random choices, fewer outstanding
+     * requests), or round-robin (every node in turn, however slow).
      */
     @NotNull
-    private BalancingStrategy strategy = BalancingStrategy.ROUND_ROBIN;
+    private BalancingStrategy strategy = BalancingStrategy.PEAK_EWMA;
 
     /**
      * In a Reactor Netty web server (WebFlux), run the connections to nodes on the server's own I/O
@@ -90,6 +91,9 @@ public class MeshClientProperties {
 
     @Valid
     private final Retry retry = new Retry();
+
+    @Valid
+    private final AdaptiveAttemptTimeout adaptiveAttemptTimeout = new AdaptiveAttemptTimeout();
 
     /** TLS towards nodes: trusted CAs, and a client certificate for nodes that require one. */
     private final TlsProperties tls = new TlsProperties();
@@ -183,6 +187,10 @@ public class MeshClientProperties {
         return hedge;
     }
 
+    public AdaptiveAttemptTimeout getAdaptiveAttemptTimeout() {
+        return adaptiveAttemptTimeout;
+    }
+
     /**
      * How a client talks to one node, TLS aside: the TLS context comes from
      * {@link dev.consulmesh.transport.tls.TlsSetup#client}, which may need the application's SSL bundles.
@@ -201,11 +209,77 @@ public class MeshClientProperties {
             throw new IllegalArgumentException("mesh.client.ejection.window must be at least 10 ms, got "
                     + ejection.window.toMillis() + " ms");
         }
+        if (ejection.latencyFactor != 0 && ejection.latencyFactor < 1.5) {
+            throw new IllegalArgumentException("mesh.client.ejection.latency-factor must be 0 (off) or at least 1.5, got "
+                    + ejection.latencyFactor);
+        }
+        if (ejection.latencyMinDifference.isNegative()) {
+            throw new IllegalArgumentException("mesh.client.ejection.latency-min-difference must not be negative, got "
+                    + ejection.latencyMinDifference.toMillis() + " ms");
+        }
         return new EjectionSettings(ejection.consecutiveTimeouts, ejection.baseTime, ejection.maxTime, ejection.jitter,
                 ejection.panicThreshold, ejection.probeTimeout,
                 new OutlierSettings(ejection.consecutiveFailures, ejection.failurePercentThreshold,
                         ejection.failurePercentMargin, ejection.minimumRequests, ejection.window,
-                        ejection.maxEjectionPercent, ejection.trialCalls));
+                        ejection.maxEjectionPercent, ejection.trialCalls, ejection.latencyFactor,
+                        ejection.latencyMinDifference));
+    }
+
+    /**
+     * An attempt timeout for idempotent calls that follows each service's latency, between a floor and
+     * attempt-timeout: a stuck node costs a call tens of milliseconds instead of the whole attempt-timeout.
+     */
+    public static class AdaptiveAttemptTimeout {
+
+        /** Whether the attempt timeout follows the service's latency; off: every attempt waits attempt-timeout. */
+        private boolean enabled = true;
+
+        /** The shortest attempt timeout, however fast the service answers. */
+        @NotNull
+        @DurationMin(millis = 1)
+        private Duration floor = Duration.ofMillis(50);
+
+        /** The timeout is this many times the percentile below of the service's answered attempts. */
+        @DecimalMin("1.0")
+        @DecimalMax("100.0")
+        private double multiplier = 3;
+
+        /** Which percentile of the service's answered attempts over the last ten seconds the timeout follows. */
+        @DecimalMin(value = "50.0")
+        @DecimalMax(value = "99.99")
+        private double percentile = 99;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getFloor() {
+            return floor;
+        }
+
+        public void setFloor(Duration floor) {
+            this.floor = floor;
+        }
+
+        public double getMultiplier() {
+            return multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public double getPercentile() {
+            return percentile;
+        }
+
+        public void setPercentile(double percentile) {
+            this.percentile = percentile;
+        }
     }
 
     /** TCP keep-alive on the persistent connections to nodes. */
@@ -331,6 +405,34 @@ public class MeshClientProperties {
          */
         @Min(1)
         private int trialCalls = 5;
+
+        /**
+         * A node whose median latency over the window is at least this many times that of the other nodes
+         * together (and latency-min-difference above it) is ejected as a latency outlier, within
+         * max-ejection-percent, and comes back on trial. 0: never for latency; else at least 1.5.
+         */
+        @DecimalMin("0.0")
+        private double latencyFactor = OutlierSettings.DEFAULT_LATENCY_FACTOR;
+
+        /** How far a node's median latency must be above the other nodes' to stand out (sub-millisecond gaps eject none). */
+        @NotNull
+        private Duration latencyMinDifference = OutlierSettings.DEFAULT_LATENCY_MIN_DIFFERENCE;
+
+        public double getLatencyFactor() {
+            return latencyFactor;
+        }
+
+        public void setLatencyFactor(double latencyFactor) {
+            this.latencyFactor = latencyFactor;
+        }
+
+        public Duration getLatencyMinDifference() {
+            return latencyMinDifference;
+        }
+
+        public void setLatencyMinDifference(Duration latencyMinDifference) {
+            this.latencyMinDifference = latencyMinDifference;
+        }
 
         public int getConsecutiveFailures() {
             return consecutiveFailures;

@@ -7,9 +7,10 @@ import java.time.Instant;
  *
  * @param instanceId      the instance id registered in Consul
  * @param address         host:port
- * @param state           healthy, trial (back after an ejection for timeouts or failures, with a small,
- *                        growing share), ejected or draining
- * @param stateReason     why it is in that state (for an ejected node: the rule that ejected it, with its figures)
+ * @param state           healthy, trial (back after an ejection for timeouts, failures or latency, with a
+ *                        small, growing share), ejected or draining
+ * @param stateReason     why it is in that state (for an ejected node: the rule that ejected it, with its
+ *                        figures: timeouts in a row, failure share or median latency against its peers')
  * @param stateSince      since when
  * @param outstanding     requests of this caller waiting for its answer
  * @param successes       attempts it answered
@@ -26,11 +27,15 @@ import java.time.Instant;
  * @param weight          its weight in Consul for its status (1 when the caller does not follow Consul's weights)
  * @param slowStartPercent the share of its weight slow start gives it now, percent (100 once ramped up)
  * @param canary          whether it is in the service's canary set; null when the service has no canary rule
+ * @param note            the latest decision about it that its state does not show (kept in rotation although
+ *                        an outlier, because of max-ejection-percent; kept after timeouts every node shared), null when none
+ * @param notedAt         when that decision was made
  */
 public record NodeReport(String instanceId, String address, String state, String stateReason, Instant stateSince,
                          int outstanding, long successes, long failures, int failuresInARow, long failurePercent,
                          double latencyMillis, String consul, String diagnosis, Instant diagnosedAt, RecentCalls recent,
-                         String zone, String datacenter, int weight, double slowStartPercent, Boolean canary) {
+                         String zone, String datacenter, int weight, double slowStartPercent, Boolean canary,
+                         String note, Instant notedAt) {
 
     /**
      * A node's calls over a sliding window, kept in fixed memory.

@@ -14,7 +14,9 @@ import java.util.List;
  *                           hiding instances from it), null when it answers in full
  * @param consulProblemSince since when
  * @param nodes              every node this caller knows, draining ones included
+ * @param attemptTimeout     an idempotent call's attempt timeout now, and how it follows the service's latency
+ * @param hedgeDelay         how long a hedged call's first attempt runs alone now, and why; null without hedging
  */
 public record ServiceReport(String service, int usable, int listed, boolean panic, String consul,
-                            Instant consulProblemSince, List<NodeReport> nodes) {
+                            Instant consulProblemSince, List<NodeReport> nodes, String attemptTimeout, String hedgeDelay) {
 }

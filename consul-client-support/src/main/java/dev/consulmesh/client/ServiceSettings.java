@@ -2,6 +2,7 @@ package dev.consulmesh.client;
 
 import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.pool.ShareSettings;
+import dev.consulmesh.retry.AttemptTimeoutSettings;
 import dev.consulmesh.traffic.CanaryRule;
 import dev.consulmesh.traffic.TrafficRules;
 import dev.consulmesh.traffic.ZoneRule;
@@ -19,10 +20,13 @@ import java.util.regex.Pattern;
  * @param traffic            canary, zone and datacenter rules; {@link TrafficRules#none()} when none is set
  * @param hedgeDelay         how long an idempotent call's first attempt runs alone before a second one
  *                           starts on another node; null: no hedging; zero: the service's recent p95
+ * @param attemptTimeouts    how long an idempotent call's attempt waits: attemptTimeout, or less when it
+ *                           follows the service's latency
  */
 public record ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                               int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns,
-                              ShareSettings shares, TrafficRules traffic, Duration hedgeDelay) {
+                              ShareSettings shares, TrafficRules traffic, Duration hedgeDelay,
+                              AttemptTimeoutSettings attemptTimeouts) {
 
     /** What Consul accepts as a service name that DNS can also serve: letters, digits, '-' and '_'. */
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
@@ -35,7 +39,7 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
     public ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                            int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns) {
         this(service, requestTimeout, attemptTimeout, strategy, maxAttempts, budgetRatio, minPerSecond, idempotentPatterns,
-                ShareSettings.defaults(), TrafficRules.none(), null);
+                ShareSettings.defaults(), TrafficRules.none(), null, AttemptTimeoutSettings.fixed(attemptTimeout));
     }
 
     /** The settings of {@code service}: its overrides, if any, over the defaults. */
@@ -46,15 +50,31 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
         }
         ServiceClientProperties.Retry retry = own.getRetry();
         String at = properties.getServices().containsKey(service) ? "mesh.client.services." + service + "." : "mesh.client.";
+        Duration attemptTimeout = orElse(own.getAttemptTimeout(), properties.getAttemptTimeout());
         return new ServiceSettings(service,
                 orElse(own.getRequestTimeout(), properties.getRequestTimeout()),
-                orElse(own.getAttemptTimeout(), properties.getAttemptTimeout()),
+                attemptTimeout,
                 orElse(own.getStrategy(), properties.getStrategy()),
                 orElse(retry.getMaxAttempts(), properties.getRetry().getMaxAttempts()),
                 orElse(retry.getBudgetRatio(), properties.getRetry().getBudgetRatio()),
                 orElse(retry.getMinPerSecond(), properties.getRetry().getMinPerSecond()),
                 own.getIdempotentPatterns() == null ? List.of() : own.getIdempotentPatterns(),
-                shares(properties, own, at), traffic(properties, own, at), hedgeDelay(properties, own, at));
+                shares(properties, own, at), traffic(properties, own, at), hedgeDelay(properties, own, at),
+                attemptTimeouts(properties, attemptTimeout, at));
+    }
+
+    private static AttemptTimeoutSettings attemptTimeouts(MeshClientProperties properties, Duration cap, String at) {
+        MeshClientProperties.AdaptiveAttemptTimeout adaptive = properties.getAdaptiveAttemptTimeout();
+        if (!adaptive.isEnabled()) {
+            return AttemptTimeoutSettings.fixed(cap);
+        }
+        if (adaptive.getFloor().compareTo(cap) > 0) {
+            throw new IllegalArgumentException("mesh.client.adaptive-attempt-timeout.floor (" + adaptive.getFloor().toMillis()
+                    + " ms) is longer than " + at + "attempt-timeout (" + cap.toMillis() + " ms), the longest an attempt"
+                    + " waits; lower the floor or raise the attempt timeout");
+        }
+        return new AttemptTimeoutSettings(cap, true, adaptive.getFloor(), adaptive.getMultiplier(),
+                adaptive.getPercentile() / 100);
     }
 
     private static ShareSettings shares(MeshClientProperties properties, ServiceClientProperties own, String at) {

@@ -1,54 +1,46 @@
 package dev.consulmesh.pool;
 
+import dev.consulmesh.window.LatencyHistogram;
+import dev.consulmesh.window.SlidingWindow;
+
+import java.time.Duration;
+
 /**
- * The successes and failures of one node's calls over a sliding window of ten buckets, so that old
- * outcomes age out and a node's failure share reflects how it serves now.
+ * The successes, failures and latencies of one node's calls over the outlier window (ten buckets), so
+ * that old outcomes age out and the node's failure share and latency reflect how it serves now.
  */
 final class OutcomeWindow {
 
-    private static final int BUCKETS = 10;
+    private static final int SUCCESS = 0;
+    private static final int FAILURE = 1;
+    private static final int LATENCY = 2;
 
-    private final long bucketNanos;
-    private final long[] successes = new long[BUCKETS];
-    private final long[] failures = new long[BUCKETS];
-    private final long[] bucketIndex = new long[BUCKETS];
+    private final SlidingWindow window;
 
-    OutcomeWindow(java.time.Duration window) {
-        this.bucketNanos = Math.max(1, window.toNanos() / BUCKETS);
-        java.util.Arrays.fill(bucketIndex, Long.MIN_VALUE);
+    OutcomeWindow(Duration span) {
+        this.window = new SlidingWindow(span, 10, LATENCY + LatencyHistogram.BUCKETS);
     }
 
-    synchronized void record(boolean success, long nowNanos) {
-        int bucket = bucket(nowNanos);
-        if (success) {
-            successes[bucket]++;
-        } else {
-            failures[bucket]++;
-        }
+    void record(boolean success, long nowNanos) {
+        window.add(success ? SUCCESS : FAILURE, nowNanos);
     }
 
-    synchronized Outcomes outcomes(long nowNanos) {
-        long current = Math.floorDiv(nowNanos, bucketNanos);
-        long ok = 0;
-        long failed = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            if (current - bucketIndex[i] < BUCKETS) {
-                ok += successes[i];
-                failed += failures[i];
-            }
-        }
-        return new Outcomes(ok, failed);
+    /** The time the caller waited on one of the node's attempts, however it ended. */
+    void latency(long latencyNanos, long nowNanos) {
+        window.add(LATENCY + LatencyHistogram.bucket(latencyNanos), nowNanos);
     }
 
-    private int bucket(long nowNanos) {
-        long index = Math.floorDiv(nowNanos, bucketNanos);
-        int slot = (int) Math.floorMod(index, BUCKETS);
-        if (bucketIndex[slot] != index) {
-            bucketIndex[slot] = index;
-            successes[slot] = 0;
-            failures[slot] = 0;
-        }
-        return slot;
+    Outcomes outcomes(long nowNanos) {
+        long[] sums = window.sums(nowNanos);
+        return new Outcomes(sums[SUCCESS], sums[FAILURE]);
+    }
+
+    /** The latencies in the window, as a histogram of {@link LatencyHistogram#BUCKETS} buckets. */
+    long[] latencies(long nowNanos) {
+        long[] sums = window.sums(nowNanos);
+        long[] histogram = new long[LatencyHistogram.BUCKETS];
+        System.arraycopy(sums, LATENCY, histogram, 0, histogram.length);
+        return histogram;
     }
 
     /** Outcomes counted in a window. */

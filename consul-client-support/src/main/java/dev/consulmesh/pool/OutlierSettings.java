@@ -21,12 +21,35 @@ import java.util.Objects;
  *                                 these rules; at least one is always allowed
  * @param trialCalls               successful calls a node re-admitted after timeouts or failures makes
  *                                 on trial, with a small growing share, before it is healthy again
+ * @param latencyFactor            a node whose median latency over the window is at least this many
+ *                                 times its peers' (and at least latencyMinDifference above it) is
+ *                                 ejected as a latency outlier; 0: never for latency
+ * @param latencyMinDifference     how far above its peers' median a node's must be to stand out, so
+ *                                 that sub-millisecond differences eject none
  */
 public record OutlierSettings(int consecutiveFailures, int failurePercentThreshold, int failurePercentMargin,
-                              int minimumRequests, Duration window, int maxEjectionPercent, int trialCalls) {
+                              int minimumRequests, Duration window, int maxEjectionPercent, int trialCalls,
+                              double latencyFactor, Duration latencyMinDifference) {
+
+    public static final double DEFAULT_LATENCY_FACTOR = 5;
+    public static final Duration DEFAULT_LATENCY_MIN_DIFFERENCE = Duration.ofMillis(25);
+
+    /** With the default latency-outlier rule. */
+    public OutlierSettings(int consecutiveFailures, int failurePercentThreshold, int failurePercentMargin,
+                           int minimumRequests, Duration window, int maxEjectionPercent, int trialCalls) {
+        this(consecutiveFailures, failurePercentThreshold, failurePercentMargin, minimumRequests, window,
+                maxEjectionPercent, trialCalls, DEFAULT_LATENCY_FACTOR, DEFAULT_LATENCY_MIN_DIFFERENCE);
+    }
 
     public OutlierSettings {
         Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(latencyMinDifference, "latencyMinDifference");
+        if (!(latencyFactor == 0 || latencyFactor >= 1.5)) {
+            throw new IllegalArgumentException("latencyFactor must be 0 (off) or at least 1.5, got " + latencyFactor);
+        }
+        if (latencyMinDifference.isNegative()) {
+            throw new IllegalArgumentException("latencyMinDifference must not be negative, got " + latencyMinDifference);
+        }
         if (consecutiveFailures < 1) {
             throw new IllegalArgumentException("consecutiveFailures must be at least 1, got " + consecutiveFailures);
         }
@@ -52,6 +75,11 @@ public record OutlierSettings(int consecutiveFailures, int failurePercentThresho
 
     public static OutlierSettings defaults() {
         return new OutlierSettings(5, 50, 30, 10, Duration.ofSeconds(10), 10, 5);
+    }
+
+    /** Whether nodes are ejected for latency that stands out from their peers'. */
+    public boolean latencyEjection() {
+        return latencyFactor > 0;
     }
 
     /** How many of {@code listed} nodes these rules may hold out of rotation at once (at least one). */

@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PooledNode {
 
+    /** A time stamp far enough in the past that differences with any System.nanoTime() of this run stay exact. */
+    static final long LONG_AGO = System.nanoTime() - (1L << 62);
+
     /** What Consul last said of the node: its endpoint stays, its tags, metadata of its agent and weights may change. */
     private volatile ServiceNode node;
     private final TcpClient client;
@@ -25,16 +28,26 @@ public final class PooledNode {
     private final LongAdder successes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicInteger timeoutsInARow = new AtomicInteger();
-    private volatile int failuresInARow;
+    private final AtomicInteger failuresInARow = new AtomicInteger();
+    /** When the node's current run of timeouts began (its first timeout since it last answered), System.nanoTime(). */
+    private volatile long timeoutsSinceNanos;
+    /** When the node last answered a call, System.nanoTime(); long ago before its first answer. */
+    private volatile long lastAnswerNanos = LONG_AGO;
+    /** When a request to the node last timed out, System.nanoTime(); long ago before the first. */
+    private volatile long lastTimeoutNanos = LONG_AGO;
+    /** When its latency was last compared with its peers', System.nanoTime(). */
+    volatile long latencyCheckedNanos = LONG_AGO;
     private volatile NodeState state = NodeState.HEALTHY;
     private volatile Instant stateSince = Instant.now();
     private volatile String stateReason = "";
     private volatile Diagnosis diagnosis;
+    /** The latest decision about the node that its state does not show (kept in rotation, and why). */
+    private volatile Note note;
     private final OutcomeWindow window;
     private final LatencyEwma latency = new LatencyEwma();
     private final RecentCallWindow recent = new RecentCallWindow(System.nanoTime());
-    /** Ejections since the node last served a call; guarded by the pool. */
-    int ejectionsInARow;
+    /** Ejections since the node last served a call as a healthy node; written under the pool's lock. */
+    volatile int ejectionsInARow;
     /** When the ejected node is probed to come back, System.nanoTime(); guarded by the pool. */
     long probeDueNanos;
     /** Whether the node's last ejection came from its answers or slowness (then it comes back on trial); guarded by the pool. */
@@ -96,7 +109,7 @@ public final class PooledNode {
     }
 
     public int failuresInARow() {
-        return failuresInARow;
+        return failuresInARow.get();
     }
 
     /** Its weight in Consul for its current status (1 when the caller does not follow Consul's weights). */
@@ -127,6 +140,26 @@ public final class PooledNode {
         return window.outcomes(nowNanos);
     }
 
+    /** The latencies of its attempts over the outlier window, as a {@link dev.consulmesh.window.LatencyHistogram}. */
+    long[] latencies(long nowNanos) {
+        return window.latencies(nowNanos);
+    }
+
+    /** When its current run of timeouts began; meaningful while {@link #timedOut()} counts one. */
+    long timeoutsSinceNanos() {
+        return timeoutsSinceNanos;
+    }
+
+    /** When it last answered a call (System.nanoTime()); long ago before its first answer. */
+    long lastAnswerNanos() {
+        return lastAnswerNanos;
+    }
+
+    /** When a request to it last timed out (System.nanoTime()); long ago before the first. */
+    long lastTimeoutNanos() {
+        return lastTimeoutNanos;
+    }
+
     /** A call starts on this node; returns its start, for {@link #end(long)}. */
     public long begin() {
         outstanding.incrementAndGet();
@@ -143,6 +176,7 @@ public final class PooledNode {
         long now = System.nanoTime();
         latency.observe(now - startedNanos, now);
         recent.latency(now - startedNanos, now);
+        window.latency(now - startedNanos, now);
         end();
     }
 
@@ -152,8 +186,9 @@ public final class PooledNode {
         recent.outcome(true, now);
         successes.increment();
         successCounter.increment();
+        lastAnswerNanos = now;
         timeoutsInARow.set(0);
-        failuresInARow = 0;
+        failuresInARow.set(0);
     }
 
     void failed() {
@@ -162,7 +197,7 @@ public final class PooledNode {
         recent.outcome(false, now);
         failures.increment();
         failureCounter.increment();
-        failuresInARow++;
+        failuresInARow.incrementAndGet();
     }
 
     /**
@@ -170,12 +205,19 @@ public final class PooledNode {
      * timeouts start counting again; its failures in a row go on (they count for the outlier rules).
      */
     void succeededTransport() {
+        lastAnswerNanos = System.nanoTime();
         timeoutsInARow.set(0);
     }
 
     /** Counts a request timeout; returns the timeouts in a row. */
     int timedOut() {
-        return timeoutsInARow.incrementAndGet();
+        long now = System.nanoTime();
+        lastTimeoutNanos = now;
+        int inARow = timeoutsInARow.incrementAndGet();
+        if (inARow == 1) {
+            timeoutsSinceNanos = now;
+        }
+        return inARow;
     }
 
     void moveTo(NodeState next, String reason) {
@@ -184,8 +226,21 @@ public final class PooledNode {
         stateSince = Instant.now();
         if (next == NodeState.HEALTHY || next == NodeState.TRIAL) {
             timeoutsInARow.set(0);
-            failuresInARow = 0;
+            failuresInARow.set(0);
         }
+    }
+
+    /** The latest decision about the node that its state does not show, null when none was made. */
+    public Note note() {
+        return note;
+    }
+
+    void noted(String decision) {
+        note = new Note(decision, Instant.now());
+    }
+
+    /** A decision about the node and when it was made. */
+    public record Note(String text, Instant at) {
     }
 
     void diagnosed(Diagnosis latest) {

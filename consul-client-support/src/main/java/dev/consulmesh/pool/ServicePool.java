@@ -26,8 +26,8 @@ import java.util.function.Function;
 /**
  * The nodes of one service as one caller sees them. Consul's healthy set decides which nodes exist;
  * this caller's own experience decides which of them are in rotation: a node that refuses, resets or
- * does not connect is ejected at once, one that times out several requests in a row too, and one whose
- * failures stand out from its peers' ({@link OutlierRules}). An ejected node is probed (see
+ * does not connect is ejected at once, one that times out several requests in a row while its peers
+ * answer too, and one whose failures or latency stand out from its peers' ({@link OutlierRules}). An ejected node is probed (see
  * {@link ConnectivityProbe}) after a growing, jittered backoff and comes back when it answers: at once
  * when its connection had failed, on {@link NodeState#TRIAL trial} when its answers or slowness ejected
  * it (the probe shows it listens, not that it answers real calls in time: its trial calls do). Every
@@ -37,6 +37,8 @@ import java.util.function.Function;
 public final class ServicePool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServicePool.class);
+    /** How often a node's latency is compared with its peers' at most, while its calls are slow. */
+    static final long LATENCY_CHECK_NANOS = 100_000_000L;
 
     private final String service;
     private final Function<ServiceNode, TcpClient> clients;
@@ -240,6 +242,22 @@ public final class ServicePool implements AutoCloseable {
         return inPanic && inRotation == 0 ? leastBad(untried) : untried;
     }
 
+    /**
+     * Whether a call that tried {@code tried} has another node to go on to (the check of
+     * {@link #candidates} without building the list): a node in rotation it has not tried, or in panic
+     * mode any listed node it has not tried.
+     */
+    public boolean hasUntried(Collection<PooledNode> tried) {
+        boolean inPanic = panic;
+        for (PooledNode node : rotation) {
+            if (!tried.contains(node)
+                    && (inPanic || node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<PooledNode> untried(List<PooledNode> nodes, Collection<PooledNode> tried) {
         List<PooledNode> untried = new ArrayList<>(nodes.size());
         for (PooledNode node : nodes) {
@@ -291,12 +309,47 @@ public final class ServicePool implements AutoCloseable {
         return panic;
     }
 
+    /**
+     * An attempt on the node begun at {@code startedNanos} ended, however it ended: its time counts in
+     * the node's latency, and a slow one has the node's latency compared with its peers' (at most every
+     * {@link #LATENCY_CHECK_NANOS}, and on trial at every slow call).
+     */
+    public void ended(PooledNode node, long startedNanos) {
+        node.end(startedNanos);
+        OutlierSettings rules = settings.outliers();
+        long now = System.nanoTime();
+        long took = now - startedNanos;
+        if (!rules.latencyEjection() || took < rules.latencyMinDifference().toNanos()) {
+            return; // a fast call: nothing to look at, and nothing locked on the path of a call
+        }
+        if (node.state() == NodeState.TRIAL) {
+            String slow = outliers.slowTrialCall(node, rotation, took, now);
+            if (slow != null) {
+                eject(node, slow, true);
+            }
+            return;
+        }
+        if (node.state() != NodeState.HEALTHY || now - node.latencyCheckedNanos < LATENCY_CHECK_NANOS) {
+            return;
+        }
+        node.latencyCheckedNanos = now;
+        String verdict = outliers.latencyVerdict(node, rotation, now);
+        if (verdict != null) {
+            ejectWithinCap(node, verdict);
+        }
+    }
+
     /** A call on the node got its answer (one the caller could use). */
     public void succeeded(PooledNode node) {
         node.succeeded();
+        if (node.state() == NodeState.HEALTHY && node.ejectionsInARow == 0) {
+            return; // the usual case, without the lock
+        }
         synchronized (lock) {
             if (node.state() != NodeState.TRIAL) {
-                node.ejectionsInARow = 0;
+                if (node.state() == NodeState.HEALTHY) {
+                    node.ejectionsInARow = 0;
+                }
                 return;
             }
             node.trialSuccesses++;
@@ -336,14 +389,41 @@ public final class ServicePool implements AutoCloseable {
             case SLOWNESS -> {
                 int inARow = node.timedOut();
                 if (inARow >= settings.consecutiveTimeouts()) {
-                    eject(node, inARow + " request timeouts in a row (" + failure.cause() + " each)", true);
-                    return;
+                    if (othersServedSince(node, node.timeoutsSinceNanos())) {
+                        eject(node, inARow + " request timeouts in a row (" + failure.cause()
+                                + " each) while the other nodes answered", true);
+                        return;
+                    }
+                    log.debug("service {}: node {} timed out {} requests in a row, as its peers did: not ejected",
+                            service, node.node().instanceId(), inARow);
+                    node.noted("kept in rotation after " + inARow + " request timeouts in a row: the other nodes"
+                            + " timed out too, or none answered meanwhile (a pause they all share)");
                 }
             }
             default -> {
             }
         }
         ejectIfOutlier(node, failure);
+    }
+
+    /**
+     * Whether the other nodes in rotation served while {@code node} timed out since {@code sinceNanos}:
+     * one of them answered, and fewer than half of them timed out meanwhile (or none is in rotation to
+     * compare with). Timeouts every node shares — a pause of the caller, or of all nodes — eject none.
+     */
+    private boolean othersServedSince(PooledNode node, long sinceNanos) {
+        int peers = 0;
+        int answered = 0;
+        int timedOut = 0;
+        for (PooledNode peer : rotation) {
+            if (peer == node || (peer.state() != NodeState.HEALTHY && peer.state() != NodeState.TRIAL)) {
+                continue;
+            }
+            peers++;
+            answered += peer.lastAnswerNanos() - sinceNanos > 0 ? 1 : 0;
+            timedOut += peer.lastTimeoutNanos() - sinceNanos > 0 ? 1 : 0;
+        }
+        return peers == 0 || (answered > 0 && timedOut * 2 < peers);
     }
 
     /** On trial, a call that fails for the node's own reasons (not one all nodes fail) ends the trial. */
@@ -361,14 +441,22 @@ public final class ServicePool implements AutoCloseable {
         String verdict;
         synchronized (lock) {
             verdict = outliers.verdict(node, active.values(), failure, System.nanoTime());
-            if (verdict == null) {
-                return;
-            }
+        }
+        if (verdict != null) {
+            ejectWithinCap(node, verdict);
+        }
+    }
+
+    /** Ejects an outlier unless the most nodes the outlier rules may hold out are out already. */
+    private void ejectWithinCap(PooledNode node, String verdict) {
+        synchronized (lock) {
             long ejected = active.values().stream().filter(other -> other.state() == NodeState.EJECTED).count();
             int allowed = settings.outliers().maxEjected(active.size());
             if (ejected >= allowed) {
                 log.debug("service {}: node {} is an outlier ({}) but {} of {} node(s) are out already (max-ejection-percent)",
                         service, node.node().instanceId(), verdict, ejected, active.size());
+                node.noted("kept in rotation although an outlier (" + verdict + "): " + ejected + " of " + active.size()
+                        + " node(s) are out already (max-ejection-percent)");
                 return;
             }
         }

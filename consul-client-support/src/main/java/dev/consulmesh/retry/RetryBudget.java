@@ -1,23 +1,27 @@
 package dev.consulmesh.retry;
 
+import dev.consulmesh.window.SlidingWindow;
+
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
  * Caps retries over a sliding window of ten one-second buckets: at most {@code ratio} of the requests
  * made in the window plus {@code minPerSecond} for each second of it. A burst of failures when a node
  * dies is covered by the floor and the share; retries can never outgrow a fixed share of traffic, so
- * they cannot snowball when every node struggles.
+ * they cannot snowball when every node struggles. Lock-free; threads taking retries at once never
+ * take more than the budget holds.
  */
 public final class RetryBudget {
 
     private static final int SECONDS = 10;
+    private static final int REQUESTS = 0;
+    private static final int RETRIES = 1;
 
     private final double ratio;
     private final int minPerSecond;
     private final LongSupplier nanoClock;
-    private final long[] requests = new long[SECONDS];
-    private final long[] retries = new long[SECONDS];
-    private final long[] bucketSecond = new long[SECONDS];
+    private final SlidingWindow window = new SlidingWindow(Duration.ofSeconds(SECONDS), SECONDS, 2);
 
     public RetryBudget(double ratio, int minPerSecond) {
         this(ratio, minPerSecond, System::nanoTime);
@@ -33,40 +37,41 @@ public final class RetryBudget {
         this.ratio = ratio;
         this.minPerSecond = minPerSecond;
         this.nanoClock = nanoClock;
-        java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
     }
 
     /** Counts a call (its first attempt). */
-    public synchronized void recordRequest() {
-        requests[bucket()]++;
+    public void recordRequest() {
+        window.add(REQUESTS, nanoClock.getAsLong());
     }
 
     /** Takes one retry from the budget; false when the budget is spent. */
-    public synchronized boolean tryRetry() {
-        int current = bucket();
-        long requestsInWindow = 0;
-        long retriesInWindow = 0;
-        for (int i = 0; i < SECONDS; i++) {
-            requestsInWindow += requests[i];
-            retriesInWindow += retries[i];
-        }
-        double allowed = (double) minPerSecond * SECONDS + ratio * requestsInWindow;
-        if (retriesInWindow + 1 > allowed) {
-            return false;
-        }
-        retries[current]++;
-        return true;
+    public boolean tryRetry() {
+        return window.addIf(RETRIES, nanoClock.getAsLong(), sums -> sums[RETRIES] + 1 <= allowed(sums[REQUESTS]));
     }
 
-    /** The bucket of the current second, emptied when it last served an older second. */
-    private int bucket() {
-        long second = Math.floorDiv(nanoClock.getAsLong(), 1_000_000_000L);
-        int index = (int) Math.floorMod(second, SECONDS);
-        if (bucketSecond[index] != second) {
-            bucketSecond[index] = second;
-            requests[index] = 0;
-            retries[index] = 0;
-        }
-        return index;
+    /** Whether a retry would be granted now (without taking it). */
+    public boolean hasRetry() {
+        long[] sums = window.sums(nanoClock.getAsLong());
+        return sums[RETRIES] + 1 <= allowed(sums[REQUESTS]);
+    }
+
+    /** What the window holds now: requests, retries taken, and retries it allows. */
+    public Usage usage() {
+        long[] sums = window.sums(nanoClock.getAsLong());
+        return new Usage(sums[REQUESTS], sums[RETRIES], (long) Math.floor(allowed(sums[REQUESTS])));
+    }
+
+    private double allowed(long requests) {
+        return (double) minPerSecond * SECONDS + ratio * requests;
+    }
+
+    /**
+     * A budget's state over its window (the last ten seconds).
+     *
+     * @param requests calls made
+     * @param retries  retries (and hedges) taken
+     * @param allowed  retries the budget allows for those calls
+     */
+    public record Usage(long requests, long retries, long allowed) {
     }
 }

@@ -101,6 +101,35 @@ class MeshPropertiesValidationTest {
     }
 
     @Test
+    void peakEwmaAndTheAdaptiveAttemptTimeoutAreTheDefaults() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            dev.consulmesh.client.MeshClientProperties properties = context.getBean(dev.consulmesh.client.MeshClientProperties.class);
+            assertThat(properties.getStrategy()).isEqualTo(dev.consulmesh.balancing.BalancingStrategy.PEAK_EWMA);
+            assertThat(properties.getAdaptiveAttemptTimeout().isEnabled()).isTrue();
+            assertThat(properties.toEjectionSettings().outliers().latencyEjection()).isTrue();
+        });
+    }
+
+    @Test
+    void anAdaptiveTimeoutFloorAboveTheAttemptTimeoutIsRejectedNamingBoth() {
+        runner.withPropertyValues("mesh.client.adaptive-attempt-timeout.floor=3s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("mesh.client.adaptive-attempt-timeout.floor (3000 ms)"
+                    + " is longer than mesh.client.attempt-timeout (2000 ms)");
+        });
+    }
+
+    @Test
+    void aLatencyFactorBelowOneAndAHalfIsRejectedNamingTheProperty() {
+        runner.withPropertyValues("mesh.client.ejection.latency-factor=1.2").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("mesh.client.ejection.latency-factor must be 0"
+                    + " (off) or at least 1.5, got 1.2");
+        });
+    }
+
+    @Test
     void thePeakEwmaStrategyIsChosenByProperty() {
         runner.withPropertyValues("mesh.client.strategy=peak-ewma").run(context -> {
             assertThat(context).hasNotFailed();

@@ -147,7 +147,12 @@ class MeshClientTrafficConsulTest {
         node(heavy, "\"Weights\":{\"Passing\":3,\"Warning\":1}");
         node(light, "");
         node(warning, "\"Checks\":[{\"Name\":\"load\",\"TTL\":\"10m\",\"Status\":\"warning\"}]");
-        startMesh(properties -> properties.setConsulWeights(false));
+        // Round robin: one call at a time, peak-EWMA (the default) sends each to the node that answered
+        // faster so far; the exact shares asserted here are the weights', under a balancer that follows them exactly.
+        startMesh(properties -> {
+            properties.setConsulWeights(false);
+            properties.setStrategy(BalancingStrategy.ROUND_ROBIN);
+        });
         awaitUsable(2);
         call(400);
         assertThat(counts(heavy, light, warning)).containsExactly(200, 200, 0);
@@ -178,6 +183,8 @@ class MeshClientTrafficConsulTest {
         startMesh(properties -> {
             properties.getSlowStart().setEnabled(true);
             properties.getSlowStart().setWindow(window);
+            // one call at a time: round robin follows the ramp's weights exactly (see withoutConsulWeights...)
+            properties.setStrategy(BalancingStrategy.ROUND_ROBIN);
         });
         awaitUsable(2);
         Node fresh = new Node(Duration.ZERO);
@@ -262,6 +269,9 @@ class MeshClientTrafficConsulTest {
         startMesh(properties -> {
             properties.setZone("a");
             properties.getZonePreference().setThreshold(60.0);
+            // round robin keeps sending the slow node its turns until its timeouts eject it; peak-EWMA (the
+            // default) avoids it instead, and the spill-over to zone b this test is about would not start
+            properties.setStrategy(BalancingStrategy.ROUND_ROBIN);
             properties.setAttemptTimeout(Duration.ofMillis(200));
             properties.getEjection().setBaseTime(Duration.ofMillis(500));
             properties.getEjection().setTrialCalls(1);
@@ -315,6 +325,12 @@ class MeshClientTrafficConsulTest {
             startMesh(properties -> {
                 properties.setAttemptTimeout(Duration.ofSeconds(1));
                 properties.getEjection().setConsecutiveFailures(1000);
+                // Hedging alone, measured against a caller that does not avoid the slow node otherwise: the
+                // defaults (peak-EWMA, ejection for latency, an adaptive attempt timeout) would leave the
+                // unhedged calls nothing slow to show (MeshClientSlowNodeConsulTest measures them).
+                properties.setStrategy(BalancingStrategy.ROUND_ROBIN);
+                properties.getEjection().setLatencyFactor(0);
+                properties.getAdaptiveAttemptTimeout().setEnabled(false);
                 properties.getHedge().setEnabled(hedge);
                 properties.getHedge().setDelay(Duration.ofMillis(20));
                 properties.getRetry().setBudgetRatio(1.0);

@@ -189,7 +189,11 @@ class MeshClientTypedConsulTest {
     @Test
     void anApplicationBalancerServesItsServiceAlone() {
         Supplier<dev.consulmesh.balancing.LoadBalancer> first = () -> candidates -> candidates.get(0);
-        startMesh(new MeshClientProperties(), new ServiceCustomizations(Map.of(), Map.of("svc", first)));
+        MeshClientProperties properties = new MeshClientProperties();
+        // the other service's calls, one at a time, are asserted to alternate: round robin does, peak-EWMA
+        // (the default) sends each to the node that has answered faster
+        properties.setStrategy(dev.consulmesh.balancing.BalancingStrategy.ROUND_ROBIN);
+        startMesh(properties, new ServiceCustomizations(Map.of(), Map.of("svc", first)));
 
         for (int i = 0; i < 10; i++) {
             mesh.send("svc", "order", "o", Order.class).block(Duration.ofSeconds(10));

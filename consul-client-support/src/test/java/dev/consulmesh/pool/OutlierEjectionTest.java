@@ -134,13 +134,16 @@ class OutlierEjectionTest {
         pool(10, ports);
         listenOn(ports[0]);
         PooledNode slow = byPort(ports[0]);
-        for (int i = 0; i < 3; i++) {
+        pool.failed(slow, TIMEOUT);
+        pool.succeeded(byPort(ports[1])); // its peer answers meanwhile: the timeouts are this node's own
+        for (int i = 0; i < 2; i++) {
             pool.failed(slow, TIMEOUT);
         }
         assertThat(slow.state()).isEqualTo(NodeState.EJECTED);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(slow.state()).isEqualTo(NodeState.TRIAL));
-        assertThat(slow.stateReason()).isEqualTo("answered a probe; on trial after 3 request timeouts in a row (500 ms each)");
+        assertThat(slow.stateReason()).isEqualTo("answered a probe; on trial after 3 request timeouts in a row (500 ms each)"
+                + " while the other nodes answered");
         slow.begin();
         assertThat(pool.candidates(List.of())).as("on trial, one call at a time at first").doesNotContain(slow);
         slow.end();
@@ -154,6 +157,79 @@ class OutlierEjectionTest {
             pool.succeeded(slow);
         }
         assertThat(slow.state()).as("three calls answered on trial").isEqualTo(NodeState.HEALTHY);
+    }
+
+    @Test
+    void timeoutsInARowThatThePeersShareEjectNone() {
+        pool(100, 1, 2, 3);
+        // every node times out together (a pause of the caller, or of all nodes), then they answer again
+        for (int i = 0; i < 5; i++) {
+            for (int port = 1; port <= 3; port++) {
+                pool.failed(byPort(port), TIMEOUT);
+            }
+        }
+        for (int port = 1; port <= 3; port++) {
+            pool.succeeded(byPort(port));
+        }
+        assertThat(pool.nodes()).extracting(PooledNode::state).containsOnly(NodeState.HEALTHY);
+        assertThat(byPort(1).note().text()).startsWith("kept in rotation after ")
+                .contains(" request timeouts in a row: the other nodes timed out too");
+    }
+
+    @Test
+    void aNodeWhoseMedianLatencyStandsOutFromItsPeersIsEjectedNamingTheFigures() {
+        pool(10, 1, 2, 3);
+        PooledNode slow = byPort(1);
+        for (int i = 0; i < 20; i++) {
+            answerIn(byPort(2), Duration.ofMillis(1));
+            answerIn(byPort(3), Duration.ofMillis(1));
+        }
+        for (int i = 0; i < 9; i++) {
+            answerIn(slow, Duration.ofMillis(300));
+            slow.latencyCheckedNanos = PooledNode.LONG_AGO; // compare at every call here, not at most every 100 ms
+        }
+        assertThat(slow.state()).as("fewer than minimum-requests calls: not judged yet").isEqualTo(NodeState.HEALTHY);
+
+        answerIn(slow, Duration.ofMillis(300));
+
+        assertThat(slow.state()).isEqualTo(NodeState.EJECTED);
+        assertThat(slow.stateReason()).startsWith("a median latency of ").contains("over its 10 calls in the last 10 s")
+                .contains("the other nodes' 1.").contains("over their 40 (latency-factor 5.0)");
+    }
+
+    @Test
+    void nodesEquallySlowEjectNoneAndTheCapHoldsForLatencyToo() {
+        pool(10, 1, 2, 3, 4, 5);
+        for (int i = 0; i < 20; i++) {
+            for (int port = 1; port <= 5; port++) {
+                answerIn(byPort(port), Duration.ofMillis(300));
+                byPort(port).latencyCheckedNanos = PooledNode.LONG_AGO;
+            }
+        }
+        assertThat(pool.nodes()).as("all equally slow").extracting(PooledNode::state).containsOnly(NodeState.HEALTHY);
+
+        for (int i = 0; i < 60; i++) {
+            for (int port = 3; port <= 5; port++) {
+                answerIn(byPort(port), Duration.ofMillis(1));
+            }
+            for (int port = 1; port <= 2; port++) {
+                answerIn(byPort(port), Duration.ofMillis(300));
+                byPort(port).latencyCheckedNanos = PooledNode.LONG_AGO;
+            }
+        }
+        // both slow nodes stand out from the others together, yet 10% of 5 allows one out
+        assertThat(List.of(byPort(1).state(), byPort(2).state())).containsExactlyInAnyOrder(NodeState.EJECTED,
+                NodeState.HEALTHY);
+        PooledNode kept = byPort(1).state() == NodeState.HEALTHY ? byPort(1) : byPort(2);
+        assertThat(kept.note().text()).startsWith("kept in rotation although an outlier (a median latency of")
+                .endsWith("1 of 5 node(s) are out already (max-ejection-percent)");
+    }
+
+    /** A call on the node that took {@code took} and was answered. */
+    private void answerIn(PooledNode node, Duration took) {
+        long started = node.begin() - took.toNanos();
+        pool.ended(node, started);
+        pool.succeeded(node);
     }
 
     private void listenOn(int port) {

@@ -51,12 +51,4 @@ class RecentCallWindowTest {
         assertThat(later.failurePercent()).isZero();
         assertThat(later.p99Millis()).isZero();
     }
-
-    @Test
-    void latencyBucketsGrowByAQuarterFromFiftyMicrosecondsAndCapAtTheLast() {
-        assertThat(RecentCallWindow.latencyBucket(1)).isZero();
-        assertThat(RecentCallWindow.upperBoundNanos(RecentCallWindow.latencyBucket(10 * MILLI)))
-                .isBetween(10.0 * MILLI, 12.5 * MILLI);
-        assertThat(RecentCallWindow.latencyBucket(Long.MAX_VALUE)).isEqualTo(RecentCallWindow.LATENCY_BUCKETS - 1);
-    }
 }

@@ -129,9 +129,12 @@ class ServicePoolTest {
         pool.failed(slow, timeout);
         assertThat(slow.state()).as("an error answer is an answer too").isEqualTo(NodeState.HEALTHY);
         pool.failed(slow, timeout);
+        assertThat(slow.state()).as("its peer has not answered meanwhile: a pause they may share").isEqualTo(NodeState.HEALTHY);
+        pool.succeeded(byPort(pool, 2));
+        pool.failed(slow, timeout);
         assertThat(slow.state()).isEqualTo(NodeState.EJECTED);
-        assertThat(slow.stateReason()).isEqualTo("3 request timeouts in a row (1000 ms each)");
-        assertThat(slow.failures()).isEqualTo(8);
+        assertThat(slow.stateReason()).isEqualTo("4 request timeouts in a row (1000 ms each) while the other nodes answered");
+        assertThat(slow.failures()).isEqualTo(9);
     }
 
     @Test

@@ -68,7 +68,10 @@ class MeshEndToEndIT {
                 "--server.port=" + gatewayPort,
                 "--management.server.port=" + ports[5],
                 "--mesh.registration.advertised-host=127.0.0.1",
-                "--mesh.registration.check-interval=1s")));
+                "--mesh.registration.check-interval=1s",
+                // requests one at a time, asserted to reach both nodes: round robin alternates, while
+                // peak-EWMA (the default) sends each to the node that has answered faster
+                "--mesh.client.strategy=round-robin")));
         String idA = "push-service-127.0.0.1-" + tcpA;
         String idB = "push-service-127.0.0.1-" + tcpB;
 

@@ -118,8 +118,11 @@ class MultiHostDeployIT {
             String role = host.startsWith("consul-") ? "consul-server" : host.startsWith("app-") ? "push-service" : "main-gateway";
             inventory.append(hosts.address(host)).append(' ').append(hosts.address(host)).append(' ').append(role);
             if (!role.equals("consul-server")) {
-                // per-host settings through the environment files: JVM flags, and a faster Consul check
-                inventory.append(" JAVA_OPTS=\"").append(JAVA_OPTS).append("\" MESH_REGISTRATION_CHECK_INTERVAL=1s");
+                // per-host settings through the environment files: JVM flags, a faster Consul check, and round
+                // robin: calls one at a time are asserted to reach both nodes (peak-EWMA, the default, sends
+                // them to the node that has answered faster)
+                inventory.append(" JAVA_OPTS=\"").append(JAVA_OPTS).append("\" MESH_REGISTRATION_CHECK_INTERVAL=1s")
+                        .append(" MESH_CLIENT_STRATEGY=round-robin");
             }
             inventory.append('\n');
         });

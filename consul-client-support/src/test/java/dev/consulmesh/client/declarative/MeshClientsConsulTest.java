@@ -73,7 +73,10 @@ class MeshClientsConsulTest {
                 "spring.application.name=shop",
                 "spring.cloud.consul.host=" + consul.host(),
                 "spring.cloud.consul.port=" + consul.httpPort(),
-                "shop.orders.service=orders").run();
+                "shop.orders.service=orders",
+                // calls one at a time, asserted to spread over both nodes: round robin alternates, while
+                // peak-EWMA (the default) sends each to the node that has answered faster
+                "mesh.client.strategy=round-robin").run();
         orders = app.getBean(Orders.class);
         MeshClient mesh = app.getBean(MeshClient.class);
         // The client watches its service from start-up, before any call.

@@ -66,7 +66,11 @@ class GatewayNewsConsulTest {
                 // One attempt per call for the whole deadline: these tests are about answers, not retries,
                 // and the slow node may hold an answer up to 2.5 s on a busy machine.
                 "--mesh.client.request-timeout=5s",
-                "--mesh.client.attempt-timeout=5s");
+                "--mesh.client.attempt-timeout=5s",
+                "--mesh.client.adaptive-attempt-timeout.enabled=false",
+                // Requests one at a time, asserted to reach both nodes: round robin alternates, while
+                // peak-EWMA (the default) sends each to the node that has answered faster.
+                "--mesh.client.strategy=round-robin");
         port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         await().atMost(Duration.ofSeconds(15)).until(() -> passing("push-service") == 2);
