@@ -590,8 +590,13 @@ public final class MeshClient implements AutoCloseable {
                     Math.round(pool.slowStartShare(node, now) * 1000) / 10.0,
                     canary == null ? null : canary.isCanary(node.node())));
         }
+        RetryBudget.Usage budget = route.budget().usage();
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
-                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes);
+                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes,
+                new ServiceReport.Budget(budget.windowSeconds(), budget.calls(), budget.retries(), budget.allowed(),
+                        (long) route.retries().count(), (long) route.retriesDenied().count(), (long) route.hedges().count(),
+                        route.hedgeLatencies() != null),
+                route.watcher().registryFindings(), route.watcher().moreRegistryFindings());
     }
 
     private static double tenths(double value) {

@@ -58,6 +58,33 @@ public final class RetryBudget {
         return true;
     }
 
+    /**
+     * What the budget holds now, for {@code /actuator/mesh}: calls and retries (hedges included) of the
+     * last ten seconds, and how many retries that allows. Read-only.
+     */
+    public synchronized Usage usage() {
+        long second = Math.floorDiv(nanoClock.getAsLong(), 1_000_000_000L);
+        long requestsInWindow = 0;
+        long retriesInWindow = 0;
+        for (int i = 0; i < SECONDS; i++) {
+            if (bucketSecond[i] != Long.MIN_VALUE && second - bucketSecond[i] < SECONDS) {
+                requestsInWindow += requests[i];
+                retriesInWindow += retries[i];
+            }
+        }
+        long allowed = (long) Math.floor((double) minPerSecond * SECONDS + ratio * requestsInWindow);
+        return new Usage(SECONDS, requestsInWindow, retriesInWindow, allowed);
+    }
+
+    /**
+     * @param windowSeconds how far back the budget looks
+     * @param calls         calls made in that window
+     * @param retries       retries and hedges it granted in that window
+     * @param allowed       retries it allows in that window ({@code ratio} of the calls plus {@code minPerSecond} a second)
+     */
+    public record Usage(long windowSeconds, long calls, long retries, long allowed) {
+    }
+
     /** The bucket of the current second, emptied when it last served an older second. */
     private int bucket() {
         long second = Math.floorDiv(nanoClock.getAsLong(), 1_000_000_000L);
