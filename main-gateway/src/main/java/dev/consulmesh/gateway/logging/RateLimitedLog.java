@@ -32,8 +32,22 @@ public final class RateLimitedLog {
         long now = System.nanoTime();
         long last = lastNanos.get();
         if (now - last >= EVERY_NANOS && lastNanos.compareAndSet(last, now)) {
-            log.atLevel(level).log("{} {}: {} ({} so far; logged at most every 10 s)", what, peer, detail, total);
+            log.atLevel(level).log("{} {}: {} ({} so far; logged at most every 10 s)", what, peer, oneLine(detail), total);
         }
+    }
+
+    /** The detail on one line whatever it quotes (a node's error text, an exception's message), at most 300 characters. */
+    static String oneLine(String detail) {
+        if (detail == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(Math.min(detail.length(), 300));
+        for (int i = 0; i < detail.length() && line.length() < 300; i++) {
+            char c = detail.charAt(i);
+            line.append(Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? ' ' : c);
+        }
+        return line.length() < detail.length() ? line + "..." : line.toString();
     }
 
     public long count() {
