@@ -119,7 +119,11 @@ class MultiHostDeployIT {
             inventory.append(hosts.address(host)).append(' ').append(hosts.address(host)).append(' ').append(role);
             if (!role.equals("consul-server")) {
                 // per-host settings through the environment files: JVM flags, and a faster Consul check
+                // (and the gateway names the node that answered: the test counts answers per node)
                 inventory.append(" JAVA_OPTS=\"").append(JAVA_OPTS).append("\" MESH_REGISTRATION_CHECK_INTERVAL=1s");
+                if (role.equals("main-gateway")) {
+                    inventory.append(" GATEWAY_NEWS_EXPOSE_NODE=true");
+                }
             }
             inventory.append('\n');
         });
