@@ -6,7 +6,7 @@ import dev.consulmesh.failure.FailureKind;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.TransportException;
-import dev.consulmesh.gateway.logging.RateLimitedLog;
+import dev.consulmesh.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
@@ -105,10 +105,7 @@ public class GatewayErrors {
             return Mono.empty();
         }
         // No stack trace each time, and nothing of the request (its path is the client's text): the class and message.
-        unexpectedFailures.happened("request", e.getClass().getName() + ": " + e.getMessage());
-        if (log.isDebugEnabled()) {
-            log.debug("unexpected failure of a request", e);
-        }
+        unexpectedFailures.happened("request", e.getClass().getName() + ": " + e.getMessage(), e);
         return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null));
     }
 

@@ -1,4 +1,4 @@
-package dev.consulmesh.gateway.logging;
+package dev.consulmesh.logging;
 
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A line logged at most once every 10 s, with how many times its event happened in all: for what
- * clients do to the gateway (slow headers, too many connections, leaving before their answer), which
- * under load happens thousands of times and must not flood the log.
+ * clients and peers do (slow headers, too many connections, leaving before their answer, a handler
+ * failing on every request, a connection failing unexpectedly), which under load happens thousands of
+ * times and must not flood the log. What the line quotes is put on one line, so a peer's text cannot
+ * forge log lines.
  */
 public final class RateLimitedLog {
 
@@ -33,6 +35,17 @@ public final class RateLimitedLog {
         long last = lastNanos.get();
         if (now - last >= EVERY_NANOS && lastNanos.compareAndSet(last, now)) {
             log.atLevel(level).log("{} {}: {} ({} so far; logged at most every 10 s)", what, peer, oneLine(detail), total);
+        }
+    }
+
+    /**
+     * As {@link #happened(Object, String)}, for a failure: the line names it without a stack trace; the
+     * stack trace of every occurrence goes to the debug level, for when someone needs it.
+     */
+    public void happened(Object peer, String detail, Throwable failure) {
+        happened(peer, detail);
+        if (log.isDebugEnabled()) {
+            log.debug("{} {}: {}", what, peer, oneLine(detail), failure);
         }
     }
 
