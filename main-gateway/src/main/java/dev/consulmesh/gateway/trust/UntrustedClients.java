@@ -2,6 +2,7 @@ package dev.consulmesh.gateway.trust;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 
 /**
@@ -13,7 +14,15 @@ import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 public class UntrustedClients {
 
     @Bean
-    ClientTrust clientTrust(ClientTrustProperties properties) {
+    ClientTrust clientTrust(ClientTrustProperties properties, Environment environment) {
+        // With the native strategy the server takes the client's address from X-Forwarded-For, which any
+        // client writes: a trusted network would then be whatever a client claims.
+        if (!properties.getTrustedNetworks().isEmpty()
+                && "native".equalsIgnoreCase(environment.getProperty("server.forward-headers-strategy", ""))) {
+            throw new IllegalStateException("gateway.trust.trusted-networks cannot be used with server.forward-headers-strategy=native:"
+                    + " the client address would come from X-Forwarded-For, which any client sets. Trust the proxy's clients"
+                    + " with gateway.trust.secret (the proxy sends it), or drop the native strategy");
+        }
         return new ClientTrust(properties);
     }
 

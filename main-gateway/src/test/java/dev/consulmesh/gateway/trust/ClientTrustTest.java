@@ -2,6 +2,9 @@ package dev.consulmesh.gateway.trust;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 import java.net.InetSocketAddress;
@@ -59,6 +62,22 @@ class ClientTrustTest {
 
         ServerHttpRequest wrongSecret = trust.screen(from("203.0.113.9").header("X-Gateway-Trust", SECRET + "x").build());
         assertThat(wrongSecret.getHeaders().headerNames()).containsExactly("Accept");
+    }
+
+    @Test
+    void trustedNetworksRefuseTheNativeForwardedHeadersStrategyAndAShortSecretIsRefused() {
+        ClientTrustProperties properties = new ClientTrustProperties();
+        properties.setTrustedNetworks(List.of("10.0.0.0/8"));
+        MockEnvironment nativeForwarded = new MockEnvironment().withProperty("server.forward-headers-strategy", "native");
+        assertThatThrownBy(() -> new UntrustedClients().clientTrust(properties, nativeForwarded))
+                .hasMessageContaining("gateway.trust.trusted-networks").hasMessageContaining("X-Forwarded-For");
+        assertThat(new UntrustedClients().clientTrust(properties, new MockEnvironment())).isNotNull();
+
+        properties.setSecret("short");
+        try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+            assertThat(factory.getValidator().validate(properties)).extracting(v -> v.getPropertyPath().toString())
+                    .containsExactly("secret");
+        }
     }
 
     @Test
