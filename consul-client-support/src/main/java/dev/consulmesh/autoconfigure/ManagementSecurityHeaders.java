@@ -2,9 +2,9 @@ package dev.consulmesh.autoconfigure;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -23,17 +23,18 @@ import reactor.core.publisher.Mono;
 @ManagementContextConfiguration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(WebFilter.class)
-@ConditionalOnBean(MeshPageWebExtension.class)
 public class ManagementSecurityHeaders {
 
     /** For the JSON answers: nothing to load, nothing to frame. */
     static final String JSON_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
     @Bean
-    WebFilter meshManagementSecurityHeaders(WebEndpointProperties endpoints, MeshPageWebExtension page) {
+    WebFilter meshManagementSecurityHeaders(WebEndpointProperties endpoints, ObjectProvider<MeshPageWebExtension> page) {
         String base = endpoints.getBasePath();
         String pagePath = base + "/mesh/" + MeshPageWebExtension.PAGE;
-        String pagePolicy = page.contentSecurityPolicy();
+        // Without the mesh endpoint (a process that calls no service) there is no page: JSON's policy everywhere.
+        MeshPageWebExtension extension = page.getIfAvailable();
+        String pagePolicy = extension == null ? JSON_POLICY : extension.contentSecurityPolicy();
         return new HeadersFilter(base, pagePath, pagePolicy);
     }
 
