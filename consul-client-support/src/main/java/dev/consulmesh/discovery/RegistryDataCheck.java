@@ -31,7 +31,7 @@ public final class RegistryDataCheck {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryDataCheck.class);
 
-    /** Consul's own limit for an id is 128 bytes per path segment in practice; 256 leaves room and bounds it. */
+    /** Longest instance id used: ids become HTTP headers, log lines and metric tags (this mesh's are name-host-port). */
     static final int MAX_ID = 256;
     /** DNS: a name is at most 253 characters. */
     static final int MAX_HOST = 253;
