@@ -146,8 +146,10 @@ JAVA_BENCH_CP="$JAVA_BENCH_DIR/BOOT-INF/lib/*:$JAVA_BENCH_DIR/classes"
 MESH_JFR="-XX:StartFlightRecording=name=bench,settings=profile,maxage=5m"
 say "starting the mesh (Consul, two push-service nodes, main-gateway; $JAVA_OPTS each JVM, with JFR recording)"
 MESH_STARTED=true
+# GATEWAY_NEWS_EXPOSE_NODE: the freshness part reads which node answered (X-Push-Node, off by default)
 MESH_HOST=$HOST CONSUL_HTTP_PORT=$CONSUL_HTTP CONSUL_INTERNAL_PORTS=$CONSUL_INTERNAL GATEWAY_PORT=$GATEWAY \
   GATEWAY_MANAGEMENT_PORT=$GATEWAY_MGMT PUSH_TCP_PORTS=$NODE_TCP PUSH_HTTP_PORTS=$NODE_HTTP JAVA_OPTS="$JAVA_OPTS $MESH_JFR" \
+  GATEWAY_NEWS_EXPOSE_NODE=true \
   deploy/run-local.sh > "$RUN/logs/run-local.log" 2>&1 || { cat "$RUN/logs/run-local.log" >&2; fail "the mesh did not start"; }
 MESH_PIDS=$(awk '{printf "%s=%s ", $1, $2}' .run/pids)
 

@@ -92,8 +92,8 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties) {
-        return new ServiceDiscovery(consul, properties);
+    public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties, MeshMetrics metrics) {
+        return new ServiceDiscovery(consul, properties, metrics);
     }
 
     @Bean(destroyMethod = "close")

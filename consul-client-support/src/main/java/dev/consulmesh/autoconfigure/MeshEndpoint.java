@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * {@code /actuator/mesh}: every service this process calls, with each node it knows, its state
- * (healthy, ejected, draining), outstanding requests, successes, failures and latest diagnosis. It
- * shows internal addresses: expose it on the management port only (bound to loopback by default).
+ * (healthy, ejected, draining), outstanding requests, successes, failures and latest diagnosis; per
+ * service its retry budget (which hedges spend too) and what Consul lists for it that is not used as
+ * given. It shows internal addresses: expose it on the management port only (bound to loopback by
+ * default). Its answers carry security headers ({@link ManagementSecurityHeaders}).
  */
 @Endpoint(id = "mesh")
 public class MeshEndpoint {

@@ -617,9 +617,14 @@ public final class MeshClient implements AutoCloseable {
                     canary == null ? null : canary.isCanary(node.node()),
                     node.note() == null ? null : node.note().text(), node.note() == null ? null : node.note().at()));
         }
+        RetryBudget.Usage budget = route.budget().usage();
         return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
                 route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes,
-                route.attemptTimeout().describe(now), route.hedgeDelay() == null ? null : route.hedgeDelay().describe(now));
+                route.attemptTimeout().describe(now), route.hedgeDelay() == null ? null : route.hedgeDelay().describe(now),
+                new ServiceReport.Budget(budget.windowSeconds(), budget.calls(), budget.retries(), budget.allowed(),
+                        (long) route.retries().count(), (long) route.retriesDenied().count(), (long) route.hedges().count(),
+                        route.hedgeDelay() != null),
+                route.watcher().registryFindings(), route.watcher().moreRegistryFindings());
     }
 
     private static double tenths(double value) {

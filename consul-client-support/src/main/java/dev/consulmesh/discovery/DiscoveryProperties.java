@@ -1,5 +1,7 @@
 package dev.consulmesh.discovery;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -45,6 +47,24 @@ public class DiscoveryProperties {
     @NotNull
     @DurationMin(millis = 0)
     private Duration resyncGrace = Duration.ofSeconds(30);
+
+    /**
+     * Most times the lowest Consul weight among a service's instances that an instance's weight is
+     * honoured; a higher one is clamped to it (and shown in /actuator/mesh). 10 covers real capacity
+     * differences (a 16-core node beside a 2-core one is 8:1) while one registrant beside two peers
+     * draws at most 10/12 of the calls, not all of them as with 10,000:1.
+     */
+    @Min(1)
+    @Max(ServiceWeights.MAX)
+    private int maxWeightRatio = 10;
+
+    public int getMaxWeightRatio() {
+        return maxWeightRatio;
+    }
+
+    public void setMaxWeightRatio(int maxWeightRatio) {
+        this.maxWeightRatio = maxWeightRatio;
+    }
 
     public Duration getResyncGrace() {
         return resyncGrace;

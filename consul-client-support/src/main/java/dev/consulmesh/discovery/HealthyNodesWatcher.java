@@ -6,7 +6,7 @@ import dev.consulmesh.consul.ConsulFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.consulmesh.consul.internal.ConsulHealthApi;
-import org.springframework.cloud.consul.model.http.health.Check;
+import dev.consulmesh.metrics.MeshMetrics;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 
@@ -62,19 +62,25 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private volatile String hidden;
     private volatile Instant hiddenSince;
     private Instant resyncUntil;
-    /** Instances (with their weights) already warned about for weights out of range; the watcher's thread only. */
-    private final Set<String> badWeights = new HashSet<>();
+    private final RegistryDataCheck check;
+    /** What the last answer held that could not be used as given; empty when nothing. */
+    private volatile RegistryDataCheck.Result lastCheck = new RegistryDataCheck.Result(List.of(), List.of(), 0);
 
     public HealthyNodesWatcher(String service, ConsulAgent agent, DiscoveryProperties properties) {
-        this(service, null, agent, properties);
+        this(service, null, agent, properties, MeshMetrics.inMemory());
     }
 
-    /** @param datacenter the datacenter whose instances to watch; null for the agent's own */
-    public HealthyNodesWatcher(String service, String datacenter, ConsulAgent agent, DiscoveryProperties properties) {
+    /**
+     * @param datacenter the datacenter whose instances to watch; null for the agent's own
+     * @param metrics    where what {@link RegistryDataCheck} finds in Consul's answers is counted
+     */
+    public HealthyNodesWatcher(String service, String datacenter, ConsulAgent agent, DiscoveryProperties properties,
+                               MeshMetrics metrics) {
         this.service = Objects.requireNonNull(service, "service");
         this.datacenter = datacenter;
         this.agent = Objects.requireNonNull(agent, "agent");
         this.properties = properties;
+        this.check = new RegistryDataCheck(service, datacenter, properties.getMaxWeightRatio(), metrics);
         this.thread = new Thread(this::watch, "consul-watch-" + service + (datacenter == null ? "" : "-" + datacenter));
         this.thread.setDaemon(true);
         this.thread.start();
@@ -112,6 +118,19 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     /** Since when {@link #consulProblem()} holds; null when there is none. */
     public Instant consulProblemSince() {
         return failure != null ? failureSince : hiddenSince;
+    }
+
+    /**
+     * What Consul's last answer listed that could not be used as given: instances skipped (bad id,
+     * address or port, a duplicate id) and values replaced (metadata, tags, clamped weights).
+     */
+    public List<RegistryDataCheck.Finding> registryFindings() {
+        return lastCheck.findings();
+    }
+
+    /** Findings of the last answer beyond those {@link #registryFindings()} lists. */
+    public int moreRegistryFindings() {
+        return lastCheck.moreFindings();
     }
 
     /** Called with every changed set, on the watcher's thread. */
@@ -177,12 +196,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Map<String, InstanceHealth> registered = new LinkedHashMap<>();
         List<ServiceNode> passing = new ArrayList<>();
         List<ServiceNode> warning = new ArrayList<>();
-        for (ConsulHealthApi.Entry entry : entries == null ? List.<ConsulHealthApi.Entry>of() : entries) {
-            if (entry == null || entry.service() == null || entry.service().id() == null) {
-                continue;
-            }
-            ServiceNode node = toNode(entry);
-            InstanceHealth health = toHealth(node.instanceId(), entry.checks());
+        RegistryDataCheck.Result checked = check.check(entries);
+        lastCheck = checked;
+        for (RegistryDataCheck.Checked instance : checked.instances()) {
+            ServiceNode node = instance.node();
+            InstanceHealth health = instance.health();
             registered.put(node.instanceId(), health);
             if (health.isPassing()) {
                 passing.add(node);
@@ -281,58 +299,6 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         resyncUntil = Instant.now().plus(properties.getResyncGrace());
         log.info("service {}: {}; for {} s, instances Consul does not list as passing yet stay in rotation", service, why,
                 properties.getResyncGrace().toSeconds());
-    }
-
-    private ServiceNode toNode(ConsulHealthApi.Entry entry) {
-        ConsulHealthApi.Service registered = entry.service();
-        ConsulHealthApi.Node node = entry.node();
-        String address = registered.address();
-        if ((address == null || address.isBlank()) && node != null) {
-            address = node.address();
-        }
-        return new ServiceNode(registered.id(), registered.service() == null ? service : registered.service(),
-                address == null ? "" : address, registered.port() == null ? 0 : registered.port(), registered.meta(),
-                registered.tags(), node == null ? datacenter : node.datacenter(), node == null ? null : node.meta(),
-                weights(registered));
-    }
-
-    /** Consul's weights of an instance; out of range, its defaults (1, 1), with a warning once per instance. */
-    private ServiceWeights weights(ConsulHealthApi.Service registered) {
-        ConsulHealthApi.Weights given = registered.weights();
-        if (given == null) {
-            return ServiceWeights.DEFAULT;
-        }
-        if (ServiceWeights.valid(given.passing(), given.warning())) {
-            return ServiceWeights.of(given.passing(), given.warning());
-        }
-        if (badWeights.add(registered.id() + "/" + given)) {
-            log.warn("service {}: instance {} has weights Passing={}, Warning={} in Consul, outside 1..{} (passing) and"
-                            + " 0..{} (warning); treating it as Consul's defaults (Passing 1, Warning 1)", service,
-                    registered.id(), given.passing(), given.warning(), ServiceWeights.MAX, ServiceWeights.MAX);
-        }
-        return ServiceWeights.DEFAULT;
-    }
-
-    private static InstanceHealth toHealth(String instanceId, List<Check> checks) {
-        InstanceHealth.Status worst = InstanceHealth.Status.PASSING;
-        StringBuilder output = new StringBuilder();
-        for (Check check : checks == null ? List.<Check>of() : checks) {
-            InstanceHealth.Status status = switch (check.getStatus() == null ? Check.CheckStatus.CRITICAL : check.getStatus()) {
-                case PASSING -> InstanceHealth.Status.PASSING;
-                case WARNING -> InstanceHealth.Status.WARNING;
-                default -> InstanceHealth.Status.CRITICAL;
-            };
-            if (status != InstanceHealth.Status.PASSING) {
-                if (!output.isEmpty()) {
-                    output.append("; ");
-                }
-                output.append(check.getName()).append(": ").append(check.getOutput() == null ? "" : check.getOutput().strip());
-            }
-            if (status.compareTo(worst) > 0) {
-                worst = status;
-            }
-        }
-        return new InstanceHealth(instanceId, worst, output.toString());
     }
 
     private void sleep(Duration pause) {

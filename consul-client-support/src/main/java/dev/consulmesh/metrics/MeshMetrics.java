@@ -84,6 +84,12 @@ public final class MeshMetrics {
                 .tag("reason", reason).register(registry);
     }
 
+    public Counter registryRejected(String reason) {
+        return Counter.builder("mesh.discovery.registry.rejected")
+                .description("Instances skipped, or parts of what they registered not used as given, because Consul listed unusable data")
+                .tag("reason", reason).register(registry);
+    }
+
     /** Spans the exporter could not deliver to the tracing backend. */
     public Counter droppedSpans() {
         return Counter.builder("mesh.tracing.spans.dropped")

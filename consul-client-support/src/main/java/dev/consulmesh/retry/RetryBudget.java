@@ -55,10 +55,13 @@ public final class RetryBudget {
         return sums[RETRIES] + 1 <= allowed(sums[REQUESTS]);
     }
 
-    /** What the window holds now: requests, retries taken, and retries it allows. */
+    /**
+     * What the budget holds now, for {@code /actuator/mesh}: calls and retries (hedges included) of the
+     * last ten seconds, and how many retries that allows. Read-only.
+     */
     public Usage usage() {
         long[] sums = window.sums(nanoClock.getAsLong());
-        return new Usage(sums[REQUESTS], sums[RETRIES], (long) Math.floor(allowed(sums[REQUESTS])));
+        return new Usage(SECONDS, sums[REQUESTS], sums[RETRIES], (long) Math.floor(allowed(sums[REQUESTS])));
     }
 
     private double allowed(long requests) {
@@ -66,12 +69,11 @@ public final class RetryBudget {
     }
 
     /**
-     * A budget's state over its window (the last ten seconds).
-     *
-     * @param requests calls made
-     * @param retries  retries (and hedges) taken
-     * @param allowed  retries the budget allows for those calls
+     * @param windowSeconds how far back the budget looks
+     * @param calls         calls made in that window
+     * @param retries       retries and hedges it granted in that window
+     * @param allowed       retries it allows in that window ({@code ratio} of the calls plus {@code minPerSecond} a second)
      */
-    public record Usage(long requests, long retries, long allowed) {
+    public record Usage(long windowSeconds, long calls, long retries, long allowed) {
     }
 }

@@ -77,7 +77,7 @@ class RetryBudgetTest {
         assertThat(retriesGranted(budget, 100)).isEqualTo(50);
         // quiet across an empty period that is not a whole turn of the ring: 13 s, then 7 s more
         advanceSeconds(13);
-        assertThat(budget.usage()).as("nothing older than ten seconds is left").isEqualTo(new RetryBudget.Usage(0, 0, 0));
+        assertThat(budget.usage()).as("nothing older than ten seconds is left").isEqualTo(new RetryBudget.Usage(10, 0, 0, 0));
         budget.recordRequest();
         budget.recordRequest();
         assertThat(retriesGranted(budget, 5)).as("two fresh requests pay for one retry, not the old ones").isEqualTo(1);
@@ -118,7 +118,7 @@ class RetryBudgetTest {
             thread.join();
         }
         RetryBudget.Usage usage = budget.usage();
-        assertThat(usage.requests()).isEqualTo(threads * 5_000L);
+        assertThat(usage.calls()).isEqualTo(threads * 5_000L);
         assertThat(granted.get() + denied.get()).isEqualTo(threads * 5_000);
         assertThat(usage.retries()).isEqualTo(granted.get());
         // 30 from the floor and a tenth of 40,000 requests; the last requests came after the last retries

@@ -67,6 +67,7 @@ class MeshEndToEndIT {
                 "--spring.cloud.consul.port=" + consul.httpPort(),
                 "--server.port=" + gatewayPort,
                 "--management.server.port=" + ports[5],
+                "--gateway.news.expose-node=true",
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s",
                 // requests one at a time, asserted to reach both nodes: round robin alternates, while

@@ -120,9 +120,12 @@ class MultiHostDeployIT {
             if (!role.equals("consul-server")) {
                 // per-host settings through the environment files: JVM flags, a faster Consul check, and round
                 // robin: calls one at a time are asserted to reach both nodes (peak-EWMA, the default, sends
-                // them to the node that has answered faster)
+                // them to the node that has answered faster); the gateway names the node that answered
                 inventory.append(" JAVA_OPTS=\"").append(JAVA_OPTS).append("\" MESH_REGISTRATION_CHECK_INTERVAL=1s")
                         .append(" MESH_CLIENT_STRATEGY=round-robin");
+                if (role.equals("main-gateway")) {
+                    inventory.append(" GATEWAY_NEWS_EXPOSE_NODE=true");
+                }
             }
             inventory.append('\n');
         });

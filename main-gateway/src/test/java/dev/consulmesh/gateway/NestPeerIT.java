@@ -211,6 +211,7 @@ class NestPeerIT {
                 "--server.port=" + gatewayPort,
                 "--management.server.port=" + managementPort,
                 "--management.server.address=127.0.0.1",
+                "--gateway.news.expose-node=true",
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s",
                 "--mesh.registration.drain-period=0s")));

@@ -9,7 +9,9 @@ import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import dev.consulmesh.logging.RateLimitedLog;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.FluxSink;
 
@@ -24,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(PendingRequests.class);
+    private static final RateLimitedLog unexpectedConnectionErrors = new RateLimitedLog(log, Level.WARN,
+            "closed connections after an unexpected error; latest:");
 
     private final String node;
     private final PacketCodec codec;
@@ -122,7 +126,7 @@ final class PendingRequests extends SimpleChannelInboundHandler<JsonFrame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.logAndClose(ctx, cause, violations, log, "to " + node);
+        ConnectionFailures.logAndClose(ctx, cause, violations, log, unexpectedConnectionErrors, "to " + node);
     }
 
     private static final class Pending {

@@ -12,7 +12,9 @@ import dev.consulmesh.transport.wire.ResponsePacket;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import dev.consulmesh.logging.RateLimitedLog;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
@@ -40,6 +42,10 @@ import java.util.function.Supplier;
 final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+    // A handler that fails, fails on every request: one line every 10 s with the count (stack traces at debug).
+    private static final RateLimitedLog handlerFailures = new RateLimitedLog(log, Level.ERROR, "handlers failed; latest:");
+    private static final RateLimitedLog unexpectedConnectionErrors = new RateLimitedLog(log, Level.WARN,
+            "closed connections after an unexpected error; latest:");
 
     private static final long NO_EVENT_HANDLER_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
 
@@ -94,8 +100,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
         inFlight.incrementAndGet();
         flow.requestStarted();
         ResponseStreamWriter writer = new ResponseStreamWriter(ctx.channel(), request.id(), codec, errors,
-                error -> log.error("handler {} failed on a request from {}", method.description(),
-                        ctx.channel().remoteAddress(), error),
+                error -> handlerFailures.happened(method.description() + " on a request from " + ctx.channel().remoteAddress(),
+                        error.toString(), error),
                 flow::answersWritten, inFlight::decrementAndGet);
         call(method, ctx, request.data(), new MessageContext(request.pattern(), route.get(), ctx.channel().remoteAddress()),
                 request.headers(), false, readAt)
@@ -112,9 +118,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
         }
         MessageContext context = new MessageContext(event.pattern(), route.get(), ctx.channel().remoteAddress());
         for (HandlerMethod method : eventHandlers) {
-            call(method, ctx, event.data(), context, event.headers(), true, readAt).subscribe(value -> { }, error -> log.error(
-                    "event handler {} failed on an event from {}", method.description(),
-                    ctx.channel().remoteAddress(), error));
+            call(method, ctx, event.data(), context, event.headers(), true, readAt).subscribe(value -> { }, error -> handlerFailures.happened(
+                    method.description() + " on an event from " + ctx.channel().remoteAddress(), error.toString(), error));
         }
     }
 
@@ -158,6 +163,6 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<JsonFrame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ConnectionFailures.logAndClose(ctx, cause, violations, log, "from " + ctx.channel().remoteAddress());
+        ConnectionFailures.logAndClose(ctx, cause, violations, log, unexpectedConnectionErrors, "from " + ctx.channel().remoteAddress());
     }
 }

@@ -1,6 +1,6 @@
 package dev.consulmesh.gateway.edge;
 
-import dev.consulmesh.gateway.logging.RateLimitedLog;
+import dev.consulmesh.logging.RateLimitedLog;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;

@@ -1,6 +1,6 @@
 package dev.consulmesh.gateway.edge;
 
-import dev.consulmesh.gateway.logging.RateLimitedLog;
+import dev.consulmesh.logging.RateLimitedLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

@@ -6,7 +6,7 @@ import dev.consulmesh.failure.FailureKind;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.TransportException;
-import dev.consulmesh.gateway.logging.RateLimitedLog;
+import dev.consulmesh.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
@@ -34,6 +34,9 @@ public class GatewayErrors {
     private static final Logger log = LoggerFactory.getLogger(GatewayErrors.class);
 
     private final RateLimitedLog disconnects = new RateLimitedLog(log, Level.INFO, "a client left before its answer:");
+    // A failing service fails every call: one line every 10 s with the count, not one per call.
+    private final RateLimitedLog callFailures = new RateLimitedLog(log, Level.WARN, "calls to the mesh failed; latest:");
+    private final RateLimitedLog unexpectedFailures = new RateLimitedLog(log, Level.ERROR, "unexpected failures of requests; latest:");
     private final GatewayNewsProperties news;
     private final boolean showDetails;
 
@@ -64,7 +67,7 @@ public class GatewayErrors {
             return error(status, showDetails ? e.getMessage() : "no healthy instance of service '" + noNode.service() + "'",
                     noNode.service());
         }
-        log.warn("{}", e.getMessage());
+        callFailures.happened(news.getService(), e.getMessage());
         if (showDetails) {
             String message = e instanceof RemoteErrorException remote
                     ? "the news node " + remote.node() + " answered with an error: " + remote.remoteMessage() : e.getMessage();
@@ -82,12 +85,16 @@ public class GatewayErrors {
         };
     }
 
-    /** Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. */
+    /**
+     * Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. The message is
+     * the status's reason phrase only: Spring's reasons quote the request (its method, path, media types),
+     * and an error body echoes nothing a client sent.
+     */
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<Map<String, Object>> responseStatus(ResponseStatusException e) {
         HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
-        String reason = e.getReason() != null ? e.getReason() : status != null ? status.getReasonPhrase() : "error";
-        return error(status != null ? status : HttpStatus.INTERNAL_SERVER_ERROR, reason, null);
+        HttpStatus shown = status != null ? status : HttpStatus.INTERNAL_SERVER_ERROR;
+        return error(shown, shown.getReasonPhrase(), null);
     }
 
     @ExceptionHandler(Exception.class)
@@ -97,7 +104,8 @@ public class GatewayErrors {
             disconnects.happened(request.getRemoteAddress(), e.getClass().getSimpleName());
             return Mono.empty();
         }
-        log.error("unexpected failure of a request", e);
+        // No stack trace each time, and nothing of the request (its path is the client's text): the class and message.
+        unexpectedFailures.happened("request", e.getClass().getName() + ": " + e.getMessage(), e);
         return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null));
     }
 

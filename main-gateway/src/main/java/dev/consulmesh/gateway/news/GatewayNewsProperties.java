@@ -24,6 +24,20 @@ public class GatewayNewsProperties {
     @Max(NewsPageRequest.MAX_LIMIT)
     private int defaultLimit = 20;
 
+    /**
+     * Whether answers name the node that answered ({@code X-Push-Node}, made safe for a header). Off by
+     * default: the instance ids tell every client how many nodes there are, where and which version.
+     */
+    private boolean exposeNode = false;
+
+    public boolean isExposeNode() {
+        return exposeNode;
+    }
+
+    public void setExposeNode(boolean exposeNode) {
+        this.exposeNode = exposeNode;
+    }
+
     public String getService() {
         return service;
     }

@@ -1,6 +1,8 @@
 package dev.consulmesh.gateway.news;
 
 import dev.consulmesh.client.CallHeaders;
+import dev.consulmesh.gateway.trust.ClientTrust;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -23,8 +25,8 @@ import java.util.Set;
 @Component
 public class NewsController {
 
-    /** Header naming the instance id of the node that answered. */
-    public static final String NODE_HEADER = "X-Push-Node";
+    /** Header naming the instance id of the node that answered, when {@code gateway.news.expose-node} is on. */
+    public static final String NODE_HEADER = NodeHeader.NAME;
 
     private static final Set<HttpMethod> SERVED = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
@@ -32,12 +34,15 @@ public class NewsController {
     private final GatewayNewsProperties properties;
     private final NewsPageWriter pages;
     private final Clock clock;
+    private final List<String> forwarded;
 
-    public NewsController(NewsNodes news, GatewayNewsProperties properties, NewsPageWriter pages, Clock clock) {
+    public NewsController(NewsNodes news, GatewayNewsProperties properties, NewsPageWriter pages, Clock clock,
+                          ClientTrust trust) {
         this.news = news;
         this.properties = properties;
         this.pages = pages;
         this.clock = clock;
+        this.forwarded = trust.forwardedHeaders();
     }
 
     public Mono<ServerResponse> fetchLatestNews(ServerRequest request) {
@@ -54,9 +59,23 @@ public class NewsController {
             }
             NewsPageRequest page = NewsPageRequest.from(request.uri().getRawQuery(), request.queryParams(), clock.millis(),
                     properties.getDefaultLimit());
-            // The request's headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header).
-            return fetchLatestNews(page).contextWrite(CallHeaders.from(request.headers().asHttpHeaders()::getFirst));
+            if (forwarded.isEmpty()) {
+                return fetchLatestNews(page);
+            }
+            // The configured headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header);
+            // an untrusted client's were removed at the edge (ClientTrust).
+            HttpHeaders headers = request.headers().asHttpHeaders();
+            return fetchLatestNews(page).contextWrite(CallHeaders.from(name -> forwarded(name) ? headers.getFirst(name) : null));
         });
+    }
+
+    private boolean forwarded(String name) {
+        for (String header : forwarded) {
+            if (header.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<ServerResponse> fetchLatestNews(NewsPageRequest page) {
@@ -65,10 +84,11 @@ public class NewsController {
         return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
                 .flatMap(answer -> {
                     byte[] body = pages.write(answer.value(), page.limit(), asked);
-                    return ServerResponse.ok()
-                            .contentType(MediaType.APPLICATION_JSON)
-                            .header(NODE_HEADER, answer.node().instanceId())
-                            .contentLength(body.length)
+                    ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON);
+                    if (properties.isExposeNode()) {
+                        ok.header(NODE_HEADER, NodeHeader.value(answer.node().instanceId()));
+                    }
+                    return ok.contentLength(body.length)
                             .body((response, context) -> response.writeWith(
                                     Mono.fromSupplier(() -> response.bufferFactory().wrap(body))));
                 });

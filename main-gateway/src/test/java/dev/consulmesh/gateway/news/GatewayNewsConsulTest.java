@@ -63,6 +63,7 @@ class GatewayNewsConsulTest {
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=500ms",
                 "--mesh.registration.drain-period=0s",
+                "--gateway.news.expose-node=true",
                 // One attempt per call for the whole deadline: these tests are about answers, not retries,
                 // and the slow node may hold an answer up to 2.5 s on a busy machine.
                 "--mesh.client.request-timeout=5s",

@@ -46,7 +46,7 @@ class GatewayUnusableAnswerConsulTest {
                      "--spring.cloud.consul.host=" + consul.host(),
                      "--spring.cloud.consul.port=" + consul.httpPort(),
                      "--mesh.registration.advertised-host=127.0.0.1",
-                     "--mesh.registration.drain-period=0s")) {
+                     "--mesh.registration.drain-period=0s", "--gateway.news.expose-node=true")) {
             await().atMost(Duration.ofSeconds(15)).until(() ->
                     new ObjectMapper().readTree(consul.http().get("/v1/health/service/push-service?passing")).size() == 2);
             int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();

@@ -131,6 +131,7 @@ final class MeshCluster implements AutoCloseable {
                 "--server.address=127.0.0.1",
                 "--management.server.port=" + managementPort,
                 "--management.server.address=127.0.0.1",
+                "--gateway.news.expose-node=true",  // LoadGenerator counts answers per node
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s"));
         args.addAll(spec.gatewayArgs);

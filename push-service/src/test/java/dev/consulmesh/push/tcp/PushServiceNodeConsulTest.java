@@ -172,5 +172,8 @@ class PushServiceNodeConsulTest {
         JsonNode health = JSON.readTree(response.body());
         assertThat(health.at("/components/tcpServer/status").asString()).isEqualTo("UP");
         assertThat(health.at("/components/newsFeed/status").asString()).isEqualTo("UP");
+        // actuator answers on the application's own port carry the library's security headers too
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; frame-ancestors 'none'");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     }
 }

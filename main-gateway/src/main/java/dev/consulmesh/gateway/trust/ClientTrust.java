@@ -1,0 +1,102 @@
+package dev.consulmesh.gateway.trust;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one decision whether a request's client is trusted ({@link ClientTrustProperties}), and what
+ * that decides: which request headers reach the mesh and the tracer. From an untrusted client the
+ * routing hints ({@code gateway.trust.forwarded-headers}) and the trace context are removed, so it can
+ * neither steer its calls (to a canary, a zone) nor force its traces to be sampled; the secret header is
+ * removed from every request.
+ */
+public final class ClientTrust {
+
+    /**
+     * Trace context a tracer reads from a request (W3C and B3, single and multi header): with it, a client
+     * decides whether its request is sampled and joins a trace of its choosing.
+     */
+    static final List<String> TRACE_CONTEXT = List.of("traceparent", "tracestate", "baggage", "b3", "X-B3-TraceId",
+            "X-B3-SpanId", "X-B3-ParentSpanId", "X-B3-Sampled", "X-B3-Flags");
+
+    private final List<TrustedNetwork> networks;
+    private final String secretHeader;
+    private final byte[] secret;
+    private final List<String> forwarded;
+    /** What an untrusted request loses: routing hints and trace context. */
+    private final List<String> untrustedRemoves;
+
+    public ClientTrust(ClientTrustProperties properties) {
+        List<TrustedNetwork> parsed = new ArrayList<>();
+        List<String> given = properties.getTrustedNetworks();
+        for (int i = 0; i < given.size(); i++) {
+            parsed.add(TrustedNetwork.parse(given.get(i), "gateway.trust.trusted-networks[" + i + "]"));
+        }
+        this.networks = List.copyOf(parsed);
+        this.secretHeader = properties.getSecretHeader();
+        this.secret = properties.getSecret() == null ? null : properties.getSecret().getBytes(StandardCharsets.UTF_8);
+        this.forwarded = List.copyOf(properties.getForwardedHeaders());
+        Set<String> removes = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        removes.addAll(TRACE_CONTEXT);
+        removes.addAll(forwarded);
+        this.untrustedRemoves = List.copyOf(removes);
+    }
+
+    /** Whether the request's client may steer its calls and its tracing. */
+    public boolean trusts(ServerHttpRequest request) {
+        InetSocketAddress peer = request.getRemoteAddress();
+        if (peer != null && peer.getAddress() != null) {
+            for (TrustedNetwork network : networks) {
+                if (network.contains(peer.getAddress())) {
+                    return true;
+                }
+            }
+        }
+        if (secret == null) {
+            return false;
+        }
+        String given = request.getHeaders().getFirst(secretHeader);
+        // Compared in constant time: the time of a refusal does not tell how much of a guess was right.
+        return given != null && MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The request as the gateway serves it: what its client may not decide removed; itself when nothing is. */
+    public ServerHttpRequest screen(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        boolean hasSecret = secret != null && headers.containsHeader(secretHeader);
+        List<String> remove = trusts(request) ? List.of() : present(headers, untrustedRemoves);
+        if (remove.isEmpty() && !hasSecret) {
+            return request;
+        }
+        return request.mutate().headers(writable -> {
+            remove.forEach(writable::remove);
+            writable.remove(secretHeader);
+        }).build();
+    }
+
+    /** The headers handed to the mesh calls made for a request: those configured to be forwarded. */
+    public List<String> forwardedHeaders() {
+        return forwarded;
+    }
+
+    private static List<String> present(HttpHeaders headers, List<String> names) {
+        List<String> found = null;
+        for (String name : names) {
+            if (headers.containsHeader(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name);
+            }
+        }
+        return found == null ? List.of() : found;
+    }
+}
