@@ -18,9 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Warm-up before readiness ({@code mesh.warm-up.*}, on by default): the library's loopback transport step,
- * then the application's {@link WarmUpStep} beans in their order, before the process reports ready and
- * registers in Consul.
+ * Warm-up before readiness ({@code mesh.warm-up.*}, on by default): the application's {@link WarmUpStep}
+ * beans in their order, then the library's loopback transport step with the time left, before the process
+ * reports ready and registers in Consul. The application's steps come first: they run its real hot path
+ * (the gateway's route, its node connections included), where the loopback step runs what they may not
+ * reach (a node's server side; a caller's client when its services are down).
  */
 @AutoConfiguration(after = MeshConsulAutoConfiguration.class)
 @ConditionalOnBean(NodeClients.class)
@@ -31,9 +33,8 @@ public class MeshWarmUpAutoConfiguration {
     @Bean
     WarmUpLifecycle meshWarmUpLifecycle(WarmUpProperties properties, PacketCodec codec, NodeClients clients,
                                         ObjectProvider<WarmUpStep> applicationSteps, MeshMetrics metrics) {
-        List<WarmUpStep> steps = new ArrayList<>();
+        List<WarmUpStep> steps = new ArrayList<>(applicationSteps.orderedStream().toList());
         steps.add(new LoopbackTransportWarmUp(codec, clients));
-        applicationSteps.orderedStream().forEach(steps::add);
         return new WarmUpLifecycle(new WarmUp(properties, steps, metrics.registry()));
     }
 }

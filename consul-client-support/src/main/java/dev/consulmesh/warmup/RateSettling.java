@@ -5,11 +5,13 @@ import java.time.Duration;
 /**
  * When a step's rate has settled: the JIT compiled what it runs, more calls would not make it faster. The
  * step's completed calls are counted per slice of {@code time / 4}; it settled when four slices in a row
- * did not beat the best slice before them by more than {@code percent}.
+ * did not beat the best slice before them by more than {@code percent}, and the best slice had at least
+ * {@link #MIN_CALLS_PER_SLICE} calls: with fewer, noise (a GC pause, a busy neighbour) looks like a plateau.
  */
 public record RateSettling(Duration time, int percent) {
 
     static final int SLICES = 4;
+    static final int MIN_CALLS_PER_SLICE = 100;
 
     public RateSettling {
         if (time.isNegative() || time.isZero() || percent < 0) {
@@ -40,7 +42,7 @@ public record RateSettling(Duration time, int percent) {
                 return false;
             }
             flat++;
-            return best > 0 && flat >= SLICES;
+            return best >= MIN_CALLS_PER_SLICE && flat >= SLICES;
         }
     }
 }

@@ -24,7 +24,7 @@ public final class WarmUp {
     private final List<WarmUpStep> steps;
     private final MeterRegistry meters;
 
-    /** @param steps the library's loopback step first, then the application's, in order */
+    /** @param steps in the order they run: the application's, then the library's loopback step */
     public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters) {
         this.properties = properties;
         this.steps = List.copyOf(steps);
@@ -48,6 +48,9 @@ public final class WarmUp {
 
     private String runStep(WarmUpStep step, long deadline) {
         long started = System.nanoTime();
+        if (started >= deadline) {
+            return step.name() + " skipped: mesh.warm-up.max-duration reached";
+        }
         StepResult result;
         try {
             result = step.run(new WarmUpBudget(step.callsIn(properties), properties.getConcurrency(), deadline,

@@ -149,7 +149,7 @@ class WarmUpBeforeRegistrationConsulTest {
                             "--mesh.tcp.host=127.0.0.1", "--mesh.tcp.port=0", "--mesh.tcp.advertised-host=127.0.0.1",
                             "--mesh.registration.check-interval=500ms", "--mesh.registration.drain-period=0s",
                             "--mesh.client.idempotent-patterns=read",
-                            "--mesh.warm-up.enabled=true", "--mesh.warm-up.loopback-calls=2000"));
+                            "--mesh.warm-up.enabled=true", "--mesh.warm-up.max-duration=60s", "--mesh.warm-up.loopback-calls=2000"));
             try {
                 assertThat(GateStep.reached.await(120, TimeUnit.SECONDS)).as("the warm-up reached the test's step").isTrue();
                 String id = "warming-service-127.0.0.1-" + GateStep.tcpPort;

@@ -43,10 +43,13 @@ class RateSettlingTest {
     }
 
     @Test
-    void noCallsAtAllIsNotASettledRate() {
+    void tooFewCallsPerSliceToTellNoiseFromATrendNeverSettle() {
         RateSettling.Watch watch = settling.watch();
         for (int i = 0; i < 10; i++) {
             assertThat(watch.settledAfterSlice(0)).isFalse();
+        }
+        for (int i = 0; i < 10; i++) {
+            assertThat(watch.settledAfterSlice(RateSettling.MIN_CALLS_PER_SLICE - 1)).isFalse();
         }
     }
 

@@ -83,6 +83,18 @@ class WarmUpTest {
     }
 
     @Test
+    void noStepStartsOnceTheMaxDurationIsReached() {
+        List<String> order = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+
+        new WarmUp(settings(100, Duration.ZERO), List.of(counting("late", order, calls)), meters).run();
+
+        assertThat(order).isEmpty();
+        assertThat(calls).hasValue(0);
+        assertThat(meters.find("mesh.warm-up").tag("step", "all").timer()).isNotNull();
+    }
+
+    @Test
     void failedCallsAreCountedAndNotRetried() {
         WarmUpBudget budget = new WarmUpBudget(100, 8, System.nanoTime() + Duration.ofSeconds(30).toNanos(),
                 new RateSettling(Duration.ofSeconds(60), 5));
@@ -112,10 +124,10 @@ class WarmUpTest {
 
     @Test
     void aRateAlreadySettledEndsTheStepEarly() {
-        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 2, System.nanoTime() + Duration.ofSeconds(60).toNanos(),
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 64, System.nanoTime() + Duration.ofSeconds(60).toNanos(),
                 new RateSettling(Duration.ofMillis(400), 5));
 
-        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(5)));
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(5))); // about 1,000 calls per 100 ms slice
 
         assertThat(result.settled()).isTrue();
         assertThat(result.calls()).isLessThan(Integer.MAX_VALUE);

@@ -140,7 +140,7 @@ class NewsRouteWarmUpConsulTest {
                             "--mesh.registration.advertised-host=127.0.0.1",
                             "--mesh.registration.check-interval=500ms",
                             "--mesh.registration.drain-period=0s",
-                            "--mesh.warm-up.enabled=true", "--mesh.warm-up.loopback-calls=1000",
+                            "--mesh.warm-up.enabled=true", "--mesh.warm-up.max-duration=60s", "--mesh.warm-up.loopback-calls=1000",
                             "--mesh.warm-up.calls=2000"));
             try {
                 assertThat(GateStep.reached.await(120, TimeUnit.SECONDS)).as("the warm-up reached the test's step").isTrue();
@@ -162,8 +162,8 @@ class NewsRouteWarmUpConsulTest {
                 Timer all = gateway.getBean(MeshMetrics.class).registry().find("mesh.warm-up").tag("step", "all").timer();
                 assertThat(route).as("the mesh.warm-up timer of the route's step").isNotNull();
                 assertThat(all).as("the mesh.warm-up timer of the whole warm-up").isNotNull();
-                assertThat(output.getOut()).containsPattern("warm-up done in \\d+ ms .*loopback-transport \\d+ calls"
-                        + " \\(0 failed\\).*; news-route \\d+ calls \\(0 failed\\)");
+                assertThat(output.getOut()).containsPattern("warm-up done in \\d+ ms .*: news-route \\d+ calls \\(0 failed\\)"
+                        + " in \\d+ ms.*; test-gate .*; loopback-transport \\d+ calls");
                 System.out.printf("gateway warm-up: %d fetchLatestNews calls to the node, route step %d ms%n",
                         counted.fetches.get(), (long) route.totalTime(TimeUnit.MILLISECONDS));
             }
