@@ -173,7 +173,7 @@ measure() { # variant id, java, jar, flags, what it is
     "req/s by window from then: $(awk '{printf "%s ", int($3)}' "$RAW/warmstart.$id.windows")"
   say "$id: $(awk -v early="$EARLY" -v window="$WINDOW" -v passing="$PASSING_MS" '
     $2 / 1000 >= early - 0.5 && e == "" { e = $3; es = $2 / 1000 } { l = $3; ls = $2 / 1000 }
-    END { printf "start to passing %.1f s; req/s %g-%g s after passing %d, at %.0f s %d: %.2fx", passing / 1000, es, es + window, e, ls, l, (l > 0 ? e / l : 0) }' \
+    END { printf "start to passing %.1f s; req/s %.1f-%.1f s after passing %d, at %.0f s %d: %.2fx", passing / 1000, es, es + window, e, ls, l, (l > 0 ? e / l : 0) }' \
     "$RAW/warmstart.$id.windows")"
   stop_gateway
 }

@@ -29,10 +29,6 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
         }
     }
 
-    public Duration remaining() {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
     /**
      * Makes the calls {@code call} returns, keeping {@code concurrency} in flight, until the budget's calls
      * are made, its deadline passed or the rate settled; blocks until the last one completed. A call that
