@@ -11,6 +11,8 @@ import dev.consulmesh.transport.server.TcpServer;
 import dev.consulmesh.transport.server.TcpServerProperties;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LoopbackTransportWarmUp implements WarmUpStep {
 
+    private static final Logger log = LoggerFactory.getLogger(LoopbackTransportWarmUp.class);
     static final String PATTERN = "mesh.warm-up.echo";
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
@@ -55,6 +58,8 @@ public final class LoopbackTransportWarmUp implements WarmUpStep {
             return StepResult.skipped("mesh.warm-up.loopback-calls is 0");
         }
         TcpServer server = new TcpServer(loopbackSettings(), echoHandlers(), codec, MeshMetrics.inMemory());
+        // its start and stop lines are the server's own: say whose it is, so no one takes it for the service's
+        log.info("warm-up: a TCP server and client of the warm-up's own on 127.0.0.1, stopped when it ends");
         server.start();
         try (TcpClient client = clients.withOptions(clients.options().withTls(null))
                 .open(new ServiceNode("warm-up-loopback", "warm-up", "127.0.0.1", server.port(), Map.of()))) {
