@@ -253,13 +253,14 @@ def settings_of(path):
 
 
 def warm_start(raw, targets):
-    """Warm start (bench/warmstart/): per variant (JDK, archive), ms from process start to the first 200 and the
-    req/s by window after it; the early window's rate against the last's. Adds its targets; returns the part and section."""
+    """Warm start (bench/warmstart/): per variant (JDK, archive), ms from process start to the first 200, to readiness
+    and to the Consul check's first passing, and the req/s by window from that passing on; the early window's rate
+    against the last's. Adds its targets; returns the part and section."""
     settings = settings_of(raw / "warmstart.settings")
     ids = (raw / "warmstart.variants").read_text().split() if (raw / "warmstart.variants").exists() else []
     skipped = [line.split(" ", 1) for line in (raw / "warmstart.skipped").read_text().splitlines() if line.strip()] \
         if (raw / "warmstart.skipped").exists() else []
-    early_at = float(settings.get("early", 15))
+    early_at = float(settings.get("early", 0))
     variants = []
     for vid in ids:
         info = settings_of(raw / f"warmstart.{vid}.info")
@@ -267,49 +268,62 @@ def warm_start(raw, targets):
         for line in (raw / f"warmstart.{vid}.windows").read_text().splitlines():
             n, offset, _ = line.split()
             w = parse_wrk((raw / f"warmstart.{vid}.wrk.{n}").read_text())
-            windows.append({"starts_after_first_answer_s": round(int(offset) / 1000, 2), **w})
-        # The early window: the first that starts no sooner than EARLY s (less half a second) after the first answer.
-        early = next((w for w in windows if w["starts_after_first_answer_s"] >= early_at - 0.5), None)
+            windows.append({"starts_after_passing_s": round(int(offset) / 1000, 2), **w})
+        # The early window: the first that starts no sooner than EARLY s (less half a second) after the check passed.
+        early = next((w for w in windows if w["starts_after_passing_s"] >= early_at - 0.5), None)
         late = windows[-1] if windows else None
         rss, hwm = (round(int(kb) / 1024, 1) for kb in info.get("memory", "0/0").split("/"))
         variants.append({
             "variant": vid, "description": info.get("what"), "java": info.get("java"), "jvm_flags": info.get("flags"),
             "first_answer_ms": int(info["first_answer_ms"]),
+            "ready_ms": int(info["ready_ms"]) if info.get("ready_ms") else None,
+            "passing_ms": int(info["passing_ms"]) if info.get("passing_ms") else None,
+            "warm_up_ms": int(info["warm_up_ms"]) if info.get("warm_up_ms") else None,
             "spring_process_running_s": float(info["spring_started_s"]) if info.get("spring_started_s") else None,
+            "load_average_at_first_window": info.get("load_average"), "load_average_at_end": info.get("load_average_end"),
             "early_window": early, "late_window": late,
             "early_vs_late": ratio(early["requests_per_second"], late["requests_per_second"]) if early and late else None,
             "errors": sum(w["non_2xx"] + w["socket_errors"] for w in windows),
             "memory": {"rss_mb": rss, "peak_rss_mb": hwm}, "windows": windows,
         })
+    window = float(settings.get("window", 5))
     for v in variants:
-        targets.append((f"warm start, {v['description']}: req/s {early_at:g}–{early_at + float(settings.get('window', 5)):g} s after the "
-                        "first answer ≥ 80% of the last window's", v["early_vs_late"], lambda x: x >= 0.8, "×"))
+        targets.append((f"warm start, {v['description']}: req/s {early_at:g}–{early_at + window:g} s after its Consul check "
+                        "first passed ≥ 80% of the last window's", v["early_vs_late"], lambda x: x >= 0.8, "×"))
+        targets.append((f"warm start, {v['description']}: s from process start to ready (readiness 200) < 20",
+                        v["ready_ms"] / 1000 if v["ready_ms"] is not None else None, lambda x: x < 20, " s"))
     part = {"settings": settings, "variants": variants, "skipped": [{"variant": a, "why": b} for a, b in skipped]}
     lines = ["", "## Warm start", ""]
     if not variants:
         return part, lines + ["Did not run (no `raw/warmstart.*`; see `logs/warmstart-*.log`).", ""]
     lines += [
-        "A fresh gateway JVM per variant (its own ports, registered as `main-gateway-warmstart`) on the mesh's warm nodes and "
-        f"Consul, {settings.get('java_opts')}, no profiler. First answer: ms from just before the process started to its first "
-        "200 answer (polled every 50 ms; Spring Boot's own \"process running for\" beside it). Then wrk "
-        f"{settings.get('wrk')} without pause in {settings.get('windows')} windows of {settings.get('window')} s; early is the window "
-        f"starting {early_at:g} s after the first answer, late the last one. The archive (AppCDS, `-XX:ArchiveClassesAtExit`) and "
+        "A fresh gateway JVM per variant (its own ports, registered as `main-gateway-warmstart`, its shipped settings: "
+        "warm-up before readiness on) on the mesh's warm nodes and "
+        f"Consul, {settings.get('java_opts')}, no profiler. From just before the process started, polled every 50 ms: its "
+        "first 200 answer, its readiness (`/actuator/health/readiness` 200) and its Consul check's first passing (Spring "
+        "Boot's own \"process running for\" and the library's \"warm-up done in\" beside them). From the moment the check "
+        f"passed, when callers start sending it traffic, wrk {settings.get('wrk')} without pause in {settings.get('windows')} "
+        f"windows of {settings.get('window')} s; early is the window starting {early_at:g} s after the check passed, late the "
+        "last one (about 90 s after it). The archive (AppCDS, `-XX:ArchiveClassesAtExit`) and "
         "the AOT cache (`-XX:AOTCacheOutput`) come from a training run of their own (start, "
         f"{settings.get('train_requests')} requests, SIGTERM) and run on the extracted jar (`-Djarmode=tools extract`): the "
         "JDK archives classes from jars on the class path only. JDKs on this machine: " + settings.get("default_java", "?")
         + (f" and {settings['new_java']}" if settings.get("new_java") else " (no newer JDK on this machine)") + ".",
         "",
-        "| variant | first answer ms | Spring: process running s | early req/s | late req/s | early / late | errors | RSS MB (peak) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| variant | first answer ms | ready ms | check passing ms | warm-up ms | Spring: process running s | early req/s | "
+        "late req/s | early / late | errors | load average (first window; end) | RSS MB (peak) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for v in variants:
         e, l = v["early_window"] or {}, v["late_window"] or {}
-        lines.append(f"| {v['description']} (`{v['variant']}`, {v['java']}) | {v['first_answer_ms']:,} | {fmt(v['spring_process_running_s'], 2)} | "
-                     f"{fmt(e.get('requests_per_second'))} (at {fmt(e.get('starts_after_first_answer_s'), 1)} s) | "
-                     f"{fmt(l.get('requests_per_second'))} (at {fmt(l.get('starts_after_first_answer_s'), 1)} s) | "
-                     f"{fmt(v['early_vs_late'], 2)} | {v['errors']} | {fmt(v['memory']['rss_mb'], 1)} ({fmt(v['memory']['peak_rss_mb'], 1)}) |")
-    lines += ["", "req/s by window: " + "; ".join(f"`{v['variant']}` " + " ".join(fmt(w["requests_per_second"]) for w in v["windows"])
-                                               for v in variants)]
+        lines.append(f"| {v['description']} (`{v['variant']}`, {v['java']}) | {v['first_answer_ms']:,} | {fmt(v['ready_ms'])} | "
+                     f"{fmt(v['passing_ms'])} | {fmt(v['warm_up_ms'])} | {fmt(v['spring_process_running_s'], 2)} | "
+                     f"{fmt(e.get('requests_per_second'))} (at {fmt(e.get('starts_after_passing_s'), 1)} s) | "
+                     f"{fmt(l.get('requests_per_second'))} (at {fmt(l.get('starts_after_passing_s'), 1)} s) | "
+                     f"{fmt(v['early_vs_late'], 2)} | {v['errors']} | {v['load_average_at_first_window'] or '–'}; "
+                     f"{v['load_average_at_end'] or '–'} | {fmt(v['memory']['rss_mb'], 1)} ({fmt(v['memory']['peak_rss_mb'], 1)}) |")
+    lines += ["", "req/s by window from the check's first passing: " + "; ".join(
+        f"`{v['variant']}` " + " ".join(fmt(w["requests_per_second"]) for w in v["windows"]) for v in variants)]
     for vid, why in skipped:
         lines += [f"", f"`{vid}`: {why}"]
     return part, lines
@@ -795,8 +809,21 @@ def traffic_part_alone():
     out.with_suffix(".json").write_text(json.dumps(part, indent=2) + "\n")
 
 
+def warm_start_part_alone():
+    """`report.py warmstart RUN OUT`: the warm-start section from a run of bench/warmstart/run-alone.sh (its raw files
+    in RUN/raw), into OUT (markdown) and OUT with .json for its results."""
+    run, out = Path(sys.argv[2]), Path(sys.argv[3])
+    targets = []
+    part, lines = warm_start(run / "raw", targets)
+    lines += [""] + targets_table(targets)
+    out.write_text("\n".join(lines) + "\n")
+    out.with_suffix(".json").write_text(json.dumps(part, indent=2) + "\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "traffic":
         traffic_part_alone()
+    elif len(sys.argv) == 4 and sys.argv[1] == "warmstart":
+        warm_start_part_alone()
     else:
         main()

@@ -18,7 +18,7 @@
 # nodes taken out in Consul and put back, time until the gateway stops and starts routing to them) and
 # scale (bench/scale/: the gateway's CPU per request and memory with 1 to 16 lightweight nodes); their
 # settings are at the top of their scripts. Then warm start (bench/warmstart/: fresh gateways on the warm
-# nodes, time to the first answer and the rate 15-20 s after it against the rate at 90 s, per JDK, with
+# nodes, time to ready and to the Consul check's first passing, and the rate 0-5 s after it against the rate at 90 s, per JDK, with
 # and without a class-data archive or AOT cache), tracing cost (bench/tracing/: off, 10 %, 100 %) and what
 # traffic control costs the gateway with every rule off (bench/traffic/: against the gateway built from before
 # it, in the same rounds; and with some rules on). Last, the JMH microbenchmarks of the codec and node selection

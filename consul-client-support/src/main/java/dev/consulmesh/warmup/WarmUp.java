@@ -1,0 +1,75 @@
+package dev.consulmesh.warmup;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a process's warm-up steps one after the other within {@code mesh.warm-up.*}'s budget, then says
+ * what they did: one log line, and the timer {@code mesh.warm-up} (tag {@code step}: each step's name,
+ * and {@code all} for the whole warm-up). A step that throws is logged and the next one runs: a warm-up
+ * that cannot run delays nothing.
+ */
+public final class WarmUp {
+
+    private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
+    static final String METER = "mesh.warm-up";
+
+    private final WarmUpProperties properties;
+    private final List<WarmUpStep> steps;
+    private final MeterRegistry meters;
+
+    /** @param steps in the order they run: the application's, then the library's loopback step */
+    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters) {
+        this.properties = properties;
+        this.steps = List.copyOf(steps);
+        this.meters = meters;
+    }
+
+    /** Runs every step; returns how long the whole warm-up took. */
+    public Duration run() {
+        long started = System.nanoTime();
+        long deadline = started + properties.getMaxDuration().toNanos();
+        List<String> done = new ArrayList<>();
+        for (WarmUpStep step : steps) {
+            done.add(runStep(step, deadline));
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        record("all", took);
+        log.info("warm-up done in {} ms (at most {} ms, mesh.warm-up.*): {}; reporting ready", took.toMillis(),
+                properties.getMaxDuration().toMillis(), String.join("; ", done));
+        return took;
+    }
+
+    private String runStep(WarmUpStep step, long deadline) {
+        long started = System.nanoTime();
+        if (started >= deadline) {
+            return step.name() + " skipped: mesh.warm-up.max-duration reached";
+        }
+        StepResult result;
+        try {
+            result = step.run(new WarmUpBudget(step.callsIn(properties), properties.getConcurrency(), deadline,
+                    new RateSettling(properties.getSettleTime(), properties.getSettlePercent())));
+        } catch (RuntimeException e) {
+            log.warn("warm-up step {} failed: {}", step.name(), e.toString());
+            return step.name() + " failed (" + e.getMessage() + ")";
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        record(step.name(), took);
+        if (result.skipped() != null) {
+            return step.name() + " skipped: " + result.skipped();
+        }
+        return step.name() + " " + result.calls() + " calls (" + result.failures() + " failed) in " + took.toMillis() + " ms"
+                + (result.settled() ? ", rate settled" : "");
+    }
+
+    private void record(String step, Duration took) {
+        Timer.builder(METER).description("How long the warm-up before readiness took, per step and in all")
+                .tag("step", step).register(meters).record(took);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.consulmesh.warmup;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WarmUpTest {
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private static WarmUpProperties settings(int calls, Duration maxDuration) {
+        WarmUpProperties properties = new WarmUpProperties();
+        properties.setCalls(calls);
+        properties.setMaxDuration(maxDuration);
+        properties.setConcurrency(4);
+        properties.setSettleTime(Duration.ofSeconds(60)); // these steps are too short to settle
+        return properties;
+    }
+
+    /** A step that makes its budget's calls, each completing at once, and remembers its turn. */
+    private static WarmUpStep counting(String name, List<String> order, AtomicInteger calls) {
+        return new WarmUpStep() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public StepResult run(WarmUpBudget budget) {
+                order.add(name);
+                return budget.spend(() -> Mono.fromRunnable(calls::incrementAndGet));
+            }
+        };
+    }
+
+    @Test
+    void runsTheStepsInOrderEachWithItsCallsAndTimesEachAndTheWhole() {
+        List<String> order = new ArrayList<>();
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+
+        new WarmUp(settings(500, Duration.ofSeconds(30)),
+                List.of(counting("first", order, first), counting("second", order, second)), meters).run();
+
+        assertThat(order).containsExactly("first", "second");
+        assertThat(first).hasValue(500);
+        assertThat(second).hasValue(500);
+        for (String step : List.of("first", "second", "all")) {
+            Timer timer = meters.find("mesh.warm-up").tag("step", step).timer();
+            assertThat(timer).as("timer of step %s", step).isNotNull();
+            assertThat(timer.count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStepThatThrowsDoesNotStopTheNext() {
+        List<String> order = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        WarmUpStep failing = new WarmUpStep() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public StepResult run(WarmUpBudget budget) {
+                throw new IllegalStateException("cannot warm");
+            }
+        };
+
+        new WarmUp(settings(10, Duration.ofSeconds(30)), List.of(failing, counting("next", order, calls)), meters).run();
+
+        assertThat(calls).hasValue(10);
+        assertThat(meters.find("mesh.warm-up").tag("step", "all").timer()).isNotNull();
+    }
+
+    @Test
+    void noStepStartsOnceTheMaxDurationIsReached() {
+        List<String> order = new ArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+
+        new WarmUp(settings(100, Duration.ZERO), List.of(counting("late", order, calls)), meters).run();
+
+        assertThat(order).isEmpty();
+        assertThat(calls).hasValue(0);
+        assertThat(meters.find("mesh.warm-up").tag("step", "all").timer()).isNotNull();
+    }
+
+    @Test
+    void failedCallsAreCountedAndNotRetried() {
+        WarmUpBudget budget = new WarmUpBudget(100, 8, System.nanoTime() + Duration.ofSeconds(30).toNanos(),
+                new RateSettling(Duration.ofSeconds(60), 5));
+        AtomicInteger made = new AtomicInteger();
+
+        StepResult result = budget.spend(() -> made.incrementAndGet() % 2 == 0
+                ? Mono.error(new IllegalStateException("no")) : Mono.empty());
+
+        assertThat(result.calls()).isEqualTo(100);
+        assertThat(result.failures()).isEqualTo(50);
+        assertThat(made).hasValue(100);
+    }
+
+    @Test
+    void noCallStartsAfterTheDeadline() {
+        long started = System.nanoTime();
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 2, started + Duration.ofMillis(300).toNanos(),
+                new RateSettling(Duration.ofSeconds(60), 5));
+
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(10)));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("deadline 300 ms: %d calls in %d ms%n", result.calls(), took.toMillis());
+        assertThat(result.calls()).isBetween(1L, 300L / 10 * 2 + 2);
+        assertThat(result.settled()).isFalse();
+    }
+
+    @Test
+    void aRateAlreadySettledEndsTheStepEarly() {
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 64, System.nanoTime() + Duration.ofSeconds(60).toNanos(),
+                new RateSettling(Duration.ofMillis(400), 5));
+
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(5))); // about 1,000 calls per 100 ms slice
+
+        assertThat(result.settled()).isTrue();
+        assertThat(result.calls()).isLessThan(Integer.MAX_VALUE);
+    }
+}
