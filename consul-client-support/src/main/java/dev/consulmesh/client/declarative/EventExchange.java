@@ -12,8 +12,8 @@ import java.lang.annotation.Target;
  * Maps a method of a {@link MeshService} interface to an event pattern (fire-and-forget): calling it
  * sends an event to one node of the service, like Nest's {@code client.emit(pattern, data)}, handled
  * there by {@code @EventPattern}. The method returns {@code Mono<Void>}, which completes once the event
- * is written to a node (nothing is sent until it is subscribed), and takes at most one parameter, the
- * payload. The pattern is {@link #value()} or {@link #fields()}, as for {@link MessageExchange}.
+ * is written to a node (nothing is sent until it is subscribed), or is {@code void}: sent at once, as
+ * Nest's {@code emit} is, a failure to send it logged. It takes at most one parameter, the payload. The pattern is {@link #value()} or {@link #fields()}, as for {@link MessageExchange}.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -34,8 +34,8 @@ record ExchangeMethod(Method method, Kind kind, JsonNode pattern, String declare
 
     enum Kind { REQUEST, EVENT }
 
-    /** The shape of the method's return value. */
-    enum Result { MONO, FLUX, FUTURE }
+    /** The shape of the method's return value: {@code NONE} is a {@code void} event method, sent at once. */
+    enum Result { MONO, FLUX, FUTURE, NONE }
 
     /**
      * @param placeholders resolves {@code ${...}} in a pattern's value
@@ -73,14 +73,15 @@ record ExchangeMethod(Method method, Kind kind, JsonNode pattern, String declare
         Result result = result(returned.resolve());
         ResolvableType element = returned.getGeneric(0);
         if (kind == Kind.EVENT) {
-            if (result != Result.MONO || element.resolve() != Void.class) {
+            if (result != Result.NONE && (result != Result.MONO || element.resolve() != Void.class)) {
                 throw new IllegalStateException(where + " returns " + returned + ": an @EventExchange method returns"
-                        + " Mono<Void>, which completes once the event is written to a node");
+                        + " Mono<Void>, sent when subscribed and completing once the event is written to a node,"
+                        + " or is void, sent at once");
             }
             return new ExchangeMethod(method, kind, routes.asSent(declared), declared, routes.ofDeclared(declared),
                     payload, result, null, false, false);
         }
-        if (result == null || element.resolve() == null) {
+        if (result == null || result == Result.NONE || element.resolve() == null) {
             throw new IllegalStateException(where + " returns " + returned + ": a @MessageExchange method returns"
                     + " Mono<T>, Flux<T> or CompletableFuture<T> of its answer type T (or of NodeAnswer<T>)");
         }
@@ -120,6 +121,9 @@ record ExchangeMethod(Method method, Kind kind, JsonNode pattern, String declare
         }
         if (returned == CompletableFuture.class || returned == CompletionStage.class) {
             return Result.FUTURE;
+        }
+        if (returned == void.class) {
+            return Result.NONE;
         }
         return null;
     }

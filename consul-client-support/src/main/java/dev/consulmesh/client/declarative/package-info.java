@@ -4,7 +4,7 @@
  * its methods {@link dev.consulmesh.client.declarative.MessageExchange} (requests: {@code Mono<T>},
  * {@code Flux<T>}, {@code CompletableFuture<T>}, or {@link dev.consulmesh.client.NodeAnswer NodeAnswer<T>}
  * for the answering node too) or {@link dev.consulmesh.client.declarative.EventExchange} (events:
- * {@code Mono<Void>}), enable it with {@link dev.consulmesh.client.declarative.EnableMeshClients} and inject
+ * {@code Mono<Void>}, sent when subscribed, or {@code void}, sent at once), enable it with {@link dev.consulmesh.client.declarative.EnableMeshClients} and inject
  * it. Every call goes through the application's {@link dev.consulmesh.client.MeshClient}.
  */
 package dev.consulmesh.client.declarative;

@@ -19,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
@@ -116,6 +117,19 @@ class MeshClientsConsulTest {
         orders.placed(new Order("p-1", 2)).block(WAIT);
 
         await().atMost(WAIT).until(() -> handlers.placed.contains(new Order("p-1", 2)));
+    }
+
+    /** A void event method sends as Nest's emit does, at once; a Mono<Void> one only when subscribed. */
+    @Test
+    void aVoidEventIsSentAtOnceAndAMonoEventOnlyWhenSubscribed() {
+        Mono<Void> notSubscribed = orders.placed(new Order("lazy-1", 1));
+        orders.placedNow(new Order("now-1", 1));
+
+        await().atMost(WAIT).until(() -> handlers.placed.contains(new Order("now-1", 1)));
+        assertThat(handlers.placed).doesNotContain(new Order("lazy-1", 1));
+
+        notSubscribed.block(WAIT);
+        await().atMost(WAIT).until(() -> handlers.placed.contains(new Order("lazy-1", 1)));
     }
 
     @Test

@@ -135,6 +135,12 @@ class ServiceInterfaceTest {
     }
 
     @MeshService("orders")
+    interface VoidRequest {
+        @MessageExchange("getOrder")
+        void order(String id);
+    }
+
+    @MeshService("orders")
     interface EventWithAnswer {
         @EventExchange("orderPlaced")
         Mono<String> placed(Order order);
@@ -155,6 +161,9 @@ class ServiceInterfaceTest {
                 "NodeAnswer<T> is the one answer of a Mono or CompletableFuture");
         assertFails(EventWithAnswer.class, EventWithAnswer.class.getName() + ".placed(Order) returns",
                 "an @EventExchange method returns Mono<Void>");
+        // void is for events only: a request's caller must be able to see its answer or its failure
+        assertFails(VoidRequest.class, VoidRequest.class.getName() + ".order(String) returns void",
+                "a @MessageExchange method returns Mono<T>, Flux<T> or CompletableFuture<T>");
         assertFails(GenericMethod.class, GenericMethod.class.getName() + ".order(String) declares type parameters");
     }
 

@@ -1,17 +1,16 @@
 package dev.consulmesh.gateway.news;
 
 import dev.consulmesh.client.NoHealthyNodeException;
-import dev.consulmesh.failure.CallFailure;
-import dev.consulmesh.failure.FailureKind;
 import dev.consulmesh.failure.UnusableAnswerException;
-import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.TransportException;
+import dev.consulmesh.web.MeshProblems;
 import dev.consulmesh.gateway.logging.RateLimitedLog;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.util.DisconnectedClientHelper;
@@ -25,8 +24,8 @@ import java.util.Map;
 
 /**
  * Every failure as a JSON error a caller can act on, never a stack trace: 400 for a bad parameter; for
- * a failed call to the mesh, the status its {@link CallFailure classification} calls for: 503 when the
- * service has no healthy node, 504 when the node does not answer in time, 502 when it fails otherwise.
+ * a failed call to the mesh, the library's RFC 9457 problem ({@code application/problem+json}): 503 when
+ * the service has no healthy node, 504 when the node does not answer in time, 502 when it fails otherwise.
  */
 @RestControllerAdvice
 public class GatewayErrors {
@@ -35,51 +34,26 @@ public class GatewayErrors {
 
     private final RateLimitedLog disconnects = new RateLimitedLog(log, Level.INFO, "a client left before its answer:");
     private final GatewayNewsProperties news;
-    private final boolean showDetails;
+    private final MeshProblems problems;
 
-    public GatewayErrors(GatewayNewsProperties news, GatewayErrorProperties errors) {
+    public GatewayErrors(GatewayNewsProperties news, MeshProblems problems) {
         this.news = news;
-        this.showDetails = errors.isShowDetails();
+        this.problems = problems;
     }
 
     @ExceptionHandler(BadRequestException.class)
     ResponseEntity<Map<String, Object>> badRequest(BadRequestException e) {
-        return error(HttpStatus.BAD_REQUEST, e.getMessage(), null);
+        return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
     /**
-     * A failed call to the mesh. The HTTP client gets its status and what failed in words; the node's
-     * address and what it said stay in the log and in {@code /actuator/mesh} — they are the mesh's
-     * internals — unless {@code gateway.errors.show-details} puts them in the body for operators.
+     * A failed call to the mesh, answered with the library's problem for it ({@link MeshProblems}: the status
+     * its classification calls for, no internal address unless {@code mesh.web.problems.show-details}),
+     * naming the news service. Handled here because this advice's catch-all would otherwise answer it.
      */
     @ExceptionHandler({NoHealthyNodeException.class, TransportException.class, UnusableAnswerException.class})
-    ResponseEntity<Map<String, Object>> callFailed(RuntimeException e) {
-        FailureKind kind = CallFailure.of(e).kind();
-        HttpStatus status = switch (kind) {
-            case NO_NODE -> HttpStatus.SERVICE_UNAVAILABLE;
-            case TIMED_OUT -> HttpStatus.GATEWAY_TIMEOUT;
-            default -> HttpStatus.BAD_GATEWAY;
-        };
-        if (e instanceof NoHealthyNodeException noNode) {
-            return error(status, showDetails ? e.getMessage() : "no healthy instance of service '" + noNode.service() + "'",
-                    noNode.service());
-        }
-        log.warn("{}", e.getMessage());
-        if (showDetails) {
-            String message = e instanceof RemoteErrorException remote
-                    ? "the news node " + remote.node() + " answered with an error: " + remote.remoteMessage() : e.getMessage();
-            return error(status, message, null);
-        }
-        return error(status, news.getService() + " " + publicly(kind), null);
-    }
-
-    private static String publicly(FailureKind kind) {
-        return switch (kind) {
-            case TIMED_OUT -> "did not answer in time";
-            case REMOTE_ERROR -> "answered with an error";
-            case UNUSABLE_ANSWER -> "gave an answer the gateway cannot use";
-            default -> "could not be reached";
-        };
+    ResponseEntity<ProblemDetail> callFailed(RuntimeException e) {
+        return problems.answer(e, news.getService());
     }
 
     /** Spring's own errors (404 for an unknown path, 405, 406...) keep their status, as JSON. */
@@ -87,7 +61,7 @@ public class GatewayErrors {
     ResponseEntity<Map<String, Object>> responseStatus(ResponseStatusException e) {
         HttpStatus status = HttpStatus.resolve(e.getStatusCode().value());
         String reason = e.getReason() != null ? e.getReason() : status != null ? status.getReasonPhrase() : "error";
-        return error(status != null ? status : HttpStatus.INTERNAL_SERVER_ERROR, reason, null);
+        return error(status != null ? status : HttpStatus.INTERNAL_SERVER_ERROR, reason);
     }
 
     @ExceptionHandler(Exception.class)
@@ -98,17 +72,14 @@ public class GatewayErrors {
             return Mono.empty();
         }
         log.error("unexpected failure of a request", e);
-        return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log", null));
+        return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log"));
     }
 
-    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message, String service) {
+    private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status.value());
         body.put("error", status.getReasonPhrase());
         body.put("message", message);
-        if (service != null) {
-            body.put("service", service);
-        }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
     }
 }

@@ -3,21 +3,25 @@ package dev.consulmesh.gateway.news;
 import dev.consulmesh.client.NoHealthyNodeException;
 import dev.consulmesh.transport.client.RemoteErrorException;
 import dev.consulmesh.transport.client.RequestTimeoutException;
+import dev.consulmesh.web.MeshProblems;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What an HTTP client learns of a failed call: its status and what failed; the node's internals only when an operator asks. */
+/**
+ * What an HTTP client learns of a failed call: the library's problem with its status and what failed for
+ * the news service; the node's internals only when an operator asks.
+ */
 class GatewayErrorsTest {
 
     private static GatewayErrors errors(boolean showDetails) {
-        GatewayErrorProperties properties = new GatewayErrorProperties();
-        properties.setShowDetails(showDetails);
-        return new GatewayErrors(new GatewayNewsProperties(), properties);
+        return new GatewayErrors(new GatewayNewsProperties(), new MeshProblems(showDetails));
     }
 
     private static final RemoteErrorException REMOTE = new RemoteErrorException("10.0.0.21:3001",
@@ -27,25 +31,30 @@ class GatewayErrorsTest {
     void byDefaultNoAddressAndNoRemoteTextReachTheClient() {
         GatewayErrors errors = errors(false);
 
-        Map<String, Object> remote = errors.callFailed(REMOTE).getBody();
-        assertThat(remote).containsEntry("status", 502).containsEntry("message", "push-service answered with an error");
-        assertThat(remote.toString()).doesNotContain("10.0.0.21", "password");
+        ResponseEntity<ProblemDetail> remote = errors.callFailed(REMOTE);
+        assertThat(remote.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(remote.getBody().getStatus()).isEqualTo(502);
+        assertThat(remote.getBody().getDetail()).isEqualTo("push-service answered with an error");
+        assertThat(remote.getBody().toString()).doesNotContain("10.0.0.21", "password");
 
-        Map<String, Object> timeout = errors.callFailed(new RequestTimeoutException("10.0.0.21:3001", "fetchLatestNews",
+        ProblemDetail timeout = errors.callFailed(new RequestTimeoutException("10.0.0.21:3001", "fetchLatestNews",
                 Duration.ofSeconds(5))).getBody();
-        assertThat(timeout).containsEntry("status", 504).containsEntry("message", "push-service did not answer in time");
+        assertThat(timeout.getStatus()).isEqualTo(504);
+        assertThat(timeout.getDetail()).isEqualTo("push-service did not answer in time");
 
-        Map<String, Object> noNode = errors.callFailed(new NoHealthyNodeException("push-service",
+        ProblemDetail noNode = errors.callFailed(new NoHealthyNodeException("push-service",
                 "cannot query Consul at http://10.0.0.11:8500 (connection refused)")).getBody();
-        assertThat(noNode).containsEntry("status", 503).containsEntry("service", "push-service")
-                .containsEntry("message", "no healthy instance of service 'push-service'");
+        assertThat(noNode.getStatus()).isEqualTo(503);
+        assertThat(noNode.getProperties()).containsEntry("service", "push-service");
+        assertThat(noNode.getDetail()).isEqualTo("no healthy instance of service 'push-service'");
+        assertThat(noNode.toString()).doesNotContain("10.0.0.11");
     }
 
     @Test
     void showDetailsPutsTheNodeAndWhatItSaidInTheBody() {
-        Map<String, Object> remote = errors(true).callFailed(REMOTE).getBody();
+        ProblemDetail remote = errors(true).callFailed(REMOTE).getBody();
 
-        assertThat(remote).containsEntry("status", 502);
-        assertThat((String) remote.get("message")).contains("10.0.0.21:3001").contains("db password expired");
+        assertThat(remote.getStatus()).isEqualTo(502);
+        assertThat(remote.getDetail()).contains("10.0.0.21:3001").contains("db password expired");
     }
 }

@@ -274,15 +274,16 @@ class GatewayNewsConsulTest {
     void aNodeThatDoesNotAnswerInTimeGets504() throws Exception {
         HttpResponse<String> response = get("?latestTime=" + FakeNewsNode.NEVER_ANSWER);
         assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(JSON.readTree(response.body()).get("message").asString()).isEqualTo("push-service did not answer in time");
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(JSON.readTree(response.body()).get("detail").asString()).isEqualTo("push-service did not answer in time");
     }
 
     @Test
     void aNodeThatAnswersWithAnErrorGets502WithoutTheNodesInternals() throws Exception {
         HttpResponse<String> response = get("?latestTime=" + FakeNewsNode.FAIL);
         assertThat(response.statusCode()).isEqualTo(502);
-        // the node's address and what it said stay in the log and /actuator/mesh (gateway.errors.show-details)
-        assertThat(JSON.readTree(response.body()).get("message").asString()).isEqualTo("push-service answered with an error");
+        // the node's address and what it said stay in the log and /actuator/mesh (mesh.web.problems.show-details)
+        assertThat(JSON.readTree(response.body()).get("detail").asString()).isEqualTo("push-service answered with an error");
         assertThat(response.body()).doesNotContain("127.0.0.1", "latestTime must be");
     }
 

@@ -38,7 +38,10 @@ class GatewayWithoutNodesConsulTest {
             assertThat(response.statusCode()).isEqualTo(503);
             JsonNode body = new ObjectMapper().readTree(response.body());
             assertThat(body.get("service").asString()).isEqualTo("push-service");
-            assertThat(body.get("message").asString()).contains("no healthy instance of service 'push-service'");
+            assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(body.get("status").asInt()).isEqualTo(503);
+            assertThat(body.get("detail").asString()).isEqualTo("no healthy instance of service 'push-service'");
+            assertThat(response.body()).doesNotContain("127.0.0.1", String.valueOf(consul.httpPort()));
 
             // The downstream outage shows in health, not in the gateway's own Consul check (readiness).
             int management = gateway.getEnvironment().getProperty("local.management.port", Integer.class);

@@ -30,6 +30,10 @@ public interface Orders {
     @EventExchange("orderPlaced")
     Mono<Void> placed(Order order);
 
+    /** Sent at once, as Nest's emit. */
+    @EventExchange("orderPlaced")
+    void placedNow(Order order);
+
     /** The nodes answer a string here, which is no order. */
     @MessageExchange("name")
     Mono<Order> nameAsOrder();
