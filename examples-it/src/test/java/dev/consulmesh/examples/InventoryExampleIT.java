@@ -74,7 +74,7 @@ class InventoryExampleIT {
         installPublishedArtifacts(maven);
         long buildStart = System.nanoTime();
         SeparateMavenBuild.copyProject(ProjectPaths.root().resolve("examples/inventory"), project);
-        maven.run("inventory-build", project, List.of("-q", "-DskipTests", "package"));
+        maven.runOffline("inventory-build", project, List.of("-q", "-DskipTests", "package"));
         System.out.printf("examples/inventory: published artifacts installed into an empty local repository in %d ms,"
                         + " the example built offline against it in %d ms%n",
                 (buildStart - installStart) / 1_000_000, (System.nanoTime() - buildStart) / 1_000_000);
@@ -128,7 +128,7 @@ class InventoryExampleIT {
         List<String> arguments = new java.util.ArrayList<>(List.of("-q", "install:install-file",
                 "-DpomFile=" + pom, "-Dfile=" + file));
         arguments.addAll(List.of(attached));
-        maven.run("install-" + pom.getParent().getParent().getFileName(), ProjectPaths.root(), arguments);
+        maven.runOnline("install-" + pom.getParent().getParent().getFileName(), ProjectPaths.root(), arguments);
     }
 
     /** {@code java -jar inventory-node.jar} on loopback: the one-machine settings of the guide. */
@@ -187,7 +187,9 @@ class InventoryExampleIT {
                 type -> assertThat(type).startsWith("application/problem+json"));
         JsonNode problem = JSON.readTree(answer.body());
         assertThat(problem.get("status").asInt()).isEqualTo(400);
-        assertThat(problem.toString()).contains("quantity");
+        assertThat(problem.get("fields")).as(answer.body()).isNotNull();
+        assertThat(problem.get("fields").toString()).isEqualTo("[\"quantity\"]");
+        assertThat(answer.body()).as("no internal address in the problem").doesNotContain("127.0.0.1");
     }
 
     @Test
@@ -204,7 +206,9 @@ class InventoryExampleIT {
         assertThat(answer.statusCode()).isEqualTo(503);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(JSON.readTree(answer.body()).get("status").asInt()).isEqualTo(503);
+        JsonNode problem = JSON.readTree(answer.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(503);
+        assertThat(problem.get("service").asString()).isEqualTo("inventory");
     }
 
     private static HttpResponse<String> post(String json) {

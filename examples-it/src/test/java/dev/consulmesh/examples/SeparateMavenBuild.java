@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Maven runs of their own, as a user's machine makes them: this project's ./mvnw, offline, with a local
+ * Maven runs of their own, as a user's machine makes them: this project's ./mvnw, with a local
  * repository of their own ({@code maven.repo.local}) in front of the one this build reads
  * ({@code maven.repo.local.tail}, read only). What the mesh's build installs lands in the private one, so a
  * consumer built there sees exactly what was installed, whatever the shared repository holds of
@@ -42,10 +42,27 @@ final class SeparateMavenBuild {
         return localRepository;
     }
 
-    /** {@code ./mvnw -o -B -ntp <arguments>} in {@code directory}; fails with Maven's output unless it succeeds. */
-    void run(String name, Path directory, List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(ProjectPaths.root().resolve("mvnw").toString(), "-o", "-B", "-ntp",
+    /** {@code ./mvnw -o -B -ntp <arguments>} in {@code directory}: offline, every dependency must be there already. */
+    void runOffline(String name, Path directory, List<String> arguments) {
+        run(name, directory, true, arguments);
+    }
+
+    /**
+     * {@code ./mvnw -B -ntp <arguments>} in {@code directory}, allowed to fetch what neither repository holds: a
+     * build that ran {@code package} or {@code verify} only never needed maven-install-plugin, which
+     * {@code install:install-file} runs. What it fetches lands in the private repository.
+     */
+    void runOnline(String name, Path directory, List<String> arguments) {
+        run(name, directory, false, arguments);
+    }
+
+    /** Fails with Maven's output unless it succeeds. */
+    private void run(String name, Path directory, boolean offline, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(ProjectPaths.root().resolve("mvnw").toString(), "-B", "-ntp",
                 "-Dmaven.repo.local=" + localRepository, "-Dmaven.repo.local.tail=" + sharedRepository));
+        if (offline) {
+            command.add("-o");
+        }
         command.addAll(arguments);
         try (LoggedProcess maven = LoggedProcess.start(name, command, directory, Map.of())) {
             int exit = maven.awaitExit(MAVEN_RUN);
