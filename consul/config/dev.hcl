@@ -7,6 +7,12 @@ datacenter = "dc1"
 
 ui_config {
   enabled = true
+  # Each service's page in the UI links to its row of the Grafana dashboard (deploy/grafana): the
+  # dashboard's uid is consul-mesh and its job variable the Prometheus job, named after the service.
+  # A local Grafana on port 3300 (3000 is the gateway's); change the address to where yours runs.
+  dashboard_url_templates {
+    service = "http://127.0.0.1:3300/d/consul-mesh/consul-mesh?var-job={{Service.Name}}"
+  }
 }
 
 # Only the HTTP API (and the UI on it) is needed locally; no DNS or gRPC listeners.

@@ -18,6 +18,12 @@ client_addr = "127.0.0.1"
 
 ui_config {
   enabled = true
+  # Each service's page in the UI links to the Grafana dashboard (deploy/grafana), its job variable the
+  # service's Prometheus job. The operator's browser opens the link: put your Grafana's address here
+  # (as it is, it expects one on the operator's own machine or a tunnel to it on port 3300).
+  dashboard_url_templates {
+    service = "http://127.0.0.1:3300/d/consul-mesh/consul-mesh?var-job={{Service.Name}}"
+  }
 }
 
 ports {

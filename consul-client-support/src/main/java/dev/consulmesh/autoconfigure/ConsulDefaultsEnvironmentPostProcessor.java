@@ -13,11 +13,13 @@ import java.util.Map;
  * node) and discovers with its own blocking queries, so Spring Cloud Consul's auto-registration, its
  * catalog polling and its Consul health indicator (which queries Consul on every health check) are off.
  * Spring Cloud's {@code DiscoveryClient} stays on for the application's own use (Spring Cloud
- * LoadBalancer, {@code @LoadBalanced} clients), listing only instances whose checks pass.
+ * LoadBalancer, {@code @LoadBalanced} clients), listing only instances whose checks pass. The agent's
+ * address also comes from the variables Consul's CLI reads ({@link ConsulCliVariables}).
  */
 public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
     static final String SOURCE_NAME = "consulMeshDefaults";
+    static final String CLI_SOURCE_NAME = "consulCliVariables";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -37,5 +39,8 @@ public class ConsulDefaultsEnvironmentPostProcessor implements EnvironmentPostPr
                 // the mesh's timers (mesh.client.call, mesh.client.attempt, mesh.server.handler) as histograms:
                 // latency percentiles across nodes and gateways are computed from their buckets
                 "management.metrics.distribution.percentiles-histogram.mesh", "true")));
+        // CONSUL_HOST/PORT, CONSUL_HTTP_ADDR, CONSUL_CACERT: below every setting of the application as well
+        environment.getPropertySources().addLast(new MapPropertySource(CLI_SOURCE_NAME,
+                ConsulCliVariables.settings(environment)));
     }
 }

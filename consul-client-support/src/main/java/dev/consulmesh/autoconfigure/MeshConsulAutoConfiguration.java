@@ -30,6 +30,7 @@ import dev.consulmesh.transport.wire.PatternRoute;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -49,9 +50,11 @@ import org.springframework.core.env.Environment;
  * discovery of healthy instances with blocking queries, and balanced, retried calls over per-node TCP
  * clients with ejection of failing nodes; the {@code mesh} actuator endpoint, health and metrics.
  */
-@AutoConfiguration(after = {ConsulAutoConfiguration.class, MeshTransportAutoConfiguration.class}, afterName = {
-        "org.springframework.boot.autoconfigure.web.reactive.ReactiveWebServerFactoryAutoConfiguration",
-        "org.springframework.boot.autoconfigure.web.reactive.function.client.ClientHttpConnectorAutoConfiguration"})
+// After the auto-configurations that define a ReactorResourceFactory (a WebFlux server's, a reactive HTTP
+// client's), so that WebServerThreadsConfiguration's @ConditionalOnBean sees it (AutoConfigurationOrderingTest).
+@AutoConfiguration(after = {ConsulAutoConfiguration.class, MeshTransportAutoConfiguration.class,
+        ReactiveHttpClientAutoConfiguration.class},
+        afterName = "org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration")
 @ConditionalOnBean(ConsulClient.class)
 @EnableConfigurationProperties({RegistrationProperties.class, DiscoveryProperties.class, MeshClientProperties.class})
 public class MeshConsulAutoConfiguration {

@@ -1,5 +1,6 @@
 package dev.consulmesh.autoconfigure;
 
+import dev.consulmesh.registration.MeshMetadata;
 import dev.consulmesh.registration.AdvertisedAddress;
 import dev.consulmesh.registration.RegistrationProperties;
 import dev.consulmesh.registration.ServiceRegistration;
@@ -12,11 +13,13 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Decides what this process registers: its TCP endpoint with a TCP check when it serves TCP handlers,
- * else its HTTP port with an HTTP check of its health endpoint, else nothing.
+ * else its HTTP port with an HTTP check of its health endpoint, else nothing; with the mesh's metadata
+ * ({@link MeshMetadata}: version, transport, actuator port) beside the application's.
  */
 final class RegistrationFactory implements Supplier<ServiceRegistration> {
 
@@ -57,7 +60,22 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
         int port = tcpServer.port();
         warnWhenUnreachable(tcpServer.bindHost(), host, port, tcpProperties.prefix());
         String checkHost = hasText(properties.getCheckHost()) ? properties.getCheckHost() : host;
-        return registration(host, port, HealthCheck.tcp(hostPort(checkHost, port), properties));
+        String transport = tcpProperties.getTls().isEnabled() ? MeshMetadata.NEST_TCP_TLS : MeshMetadata.NEST_TCP;
+        return registration(host, port, HealthCheck.tcp(hostPort(checkHost, port), properties),
+                MeshMetadata.of(transport, actuatorPortOfNode(), properties.getMeta()));
+    }
+
+    /** A node's actuator: on a management port of its own, else on its web server (push-service's), else none. */
+    private Integer actuatorPortOfNode() {
+        Integer management = environment.getProperty("local.management.port", Integer.class);
+        if (management != null && management > 0) {
+            return management;
+        }
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null
+                && web.getWebServer().getPort() > 0) {
+            return web.getWebServer().getPort();
+        }
+        return null;
     }
 
     private ServiceRegistration httpRegistration(int port) {
@@ -73,15 +91,16 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
             checkHost = managementAddress;
         }
         String url = "http://" + hostPort(checkHost, checkPort) + properties.getHealthCheckPath();
-        return registration(host, port, HealthCheck.http(url, properties));
+        return registration(host, port, HealthCheck.http(url, properties),
+                MeshMetadata.of(MeshMetadata.HTTP, checkPort != port ? checkPort : null, properties.getMeta()));
     }
 
-    private ServiceRegistration registration(String host, int port, HealthCheck check) {
+    private ServiceRegistration registration(String host, int port, HealthCheck check, Map<String, String> meta) {
         String service = serviceName();
         String id = hasText(properties.getInstanceId())
                 ? properties.getInstanceId()
                 : ServiceRegistration.defaultInstanceId(service, host, port);
-        return new ServiceRegistration(id, service, host, port, check, properties.getTags(), properties.getMeta(),
+        return new ServiceRegistration(id, service, host, port, check, properties.getTags(), meta,
                 properties.getWeights().toWeights());
     }
 

@@ -112,6 +112,29 @@ public final class ConsulRegistrar {
         }
     }
 
+    /** Spring Cloud Consul's check has no Name and Notes, what Consul's UI shows beside the check's status. */
+    static final class NamedCheck extends NewService.Check {
+
+        @JsonProperty("Name")
+        private String name;
+
+        @JsonProperty("Notes")
+        private String notes;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getNotes() {
+            return notes;
+        }
+
+        void setNameAndNotes(String name, String notes) {
+            this.name = name;
+            this.notes = notes;
+        }
+    }
+
     static NewService toNewService(ServiceRegistration registration) {
         WeightedNewService service = new WeightedNewService();
         service.setId(registration.instanceId());
@@ -122,7 +145,7 @@ public final class ConsulRegistrar {
         service.setMeta(registration.meta());
         service.setWeights(registration.weights());
         ServiceRegistration.HealthCheck health = registration.check();
-        NewService.Check check = new NewService.Check();
+        NamedCheck check = new NamedCheck();
         if (health.tcp() != null) {
             check.setTcp(health.tcp());
         } else {
@@ -131,6 +154,7 @@ public final class ConsulRegistrar {
         check.setInterval(seconds(health.interval()));
         check.setTimeout(seconds(health.timeout()));
         check.setDeregisterCriticalServiceAfter(seconds(health.deregisterCriticalAfter()));
+        check.setNameAndNotes(health.name(), health.notes());
         service.setCheck(check);
         return service;
     }

@@ -2,11 +2,17 @@ package dev.consulmesh.autoconfigure;
 
 import dev.consulmesh.consul.AclToken;
 import dev.consulmesh.consul.ConsulAgent;
+import dev.consulmesh.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.mock.env.MockEnvironment;
 
+import java.security.KeyStore;
+import java.util.Collections;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Which ACL token the mesh passes, and that its secret shows nowhere. */
 class ConsulAccessTest {
@@ -29,6 +35,14 @@ class ConsulAccessTest {
         MockEnvironment envOnly = new MockEnvironment().withProperty("CONSUL_TOKEN", "env-secret");
         assertThat(ConsulAccess.token(envOnly).secret()).isEqualTo("env-secret");
         assertThat(ConsulAccess.token(envOnly).source()).isEqualTo("CONSUL_TOKEN");
+
+        MockEnvironment bothVariables = new MockEnvironment().withProperty("CONSUL_TOKEN", "env-secret")
+                .withProperty("CONSUL_HTTP_TOKEN", "cli-secret");
+        assertThat(ConsulAccess.token(bothVariables).source()).isEqualTo("CONSUL_TOKEN");
+
+        MockEnvironment cliOnly = new MockEnvironment().withProperty("CONSUL_HTTP_TOKEN", "cli-secret");
+        assertThat(ConsulAccess.token(cliOnly).secret()).isEqualTo("cli-secret");
+        assertThat(ConsulAccess.token(cliOnly).source()).isEqualTo("CONSUL_HTTP_TOKEN");
 
         assertThat(ConsulAccess.token(new MockEnvironment()).isSet()).isFalse();
     }
@@ -54,5 +68,29 @@ class ConsulAccessTest {
         properties.setPath("/consul/");
         assertThat(ConsulAccess.agent(properties, null, new MockEnvironment()).address())
                 .isEqualTo("https://consul.internal:8501/consul");
+    }
+
+    @Test
+    void consulCaCertIsTheTrustOfTheMeshsConsulCallsUnlessSpringCloudConsulGivesOne() throws Exception {
+        try (TestCertificates certificates = TestCertificates.create()) {
+            TestCertificates.Pair ca = certificates.authority("consul-ca");
+            MockEnvironment environment = new MockEnvironment().withProperty("CONSUL_CACERT", ca.certificate().toString());
+
+            HttpClientSettings settings = ConsulAccess.withCaCert(null, environment);
+            KeyStore trust = settings.sslBundle().getStores().getTrustStore();
+            assertThat(Collections.list(trust.aliases())).hasSize(1);
+
+            HttpClientSettings springCloudsOwn = HttpClientSettings.ofSslBundle(settings.sslBundle());
+            assertThat(ConsulAccess.withCaCert(springCloudsOwn, environment)).isSameAs(springCloudsOwn);
+            assertThat(ConsulAccess.withCaCert(null, new MockEnvironment())).isNull();
+        }
+    }
+
+    @Test
+    void aCaCertThatCannotBeReadFailsNamingTheVariable() {
+        MockEnvironment environment = new MockEnvironment().withProperty("CONSUL_CACERT", "/nowhere/ca.pem");
+
+        assertThatThrownBy(() -> ConsulAccess.withCaCert(null, environment))
+                .hasMessageContaining("CONSUL_CACERT=/nowhere/ca.pem cannot be read");
     }
 }

@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 public final class JavaProcess extends LoggedProcess {
 
     private JavaProcess(String name, List<String> command) {
-        super(name, command, null, Map.of());
+        this(name, command, Map.of());
+    }
+
+    private JavaProcess(String name, List<String> command, Map<String, String> environment) {
+        super(name, command, null, environment);
     }
 
     /** Starts {@code java -Xmx256m -jar <jar> <args>}. */
@@ -41,10 +45,15 @@ public final class JavaProcess extends LoggedProcess {
      * to the test classpath even when they start the JVM from a manifest-only jar.)
      */
     public static JavaProcess startMain(String name, Class<?> mainClass, List<String> args) {
+        return startMain(name, mainClass, Map.of(), args);
+    }
+
+    /** As {@link #startMain(String, Class, List)}, with {@code environment} added to the test's own. */
+    public static JavaProcess startMain(String name, Class<?> mainClass, Map<String, String> environment, List<String> args) {
         List<String> command = javaCommand(List.of());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(args);
-        return new JavaProcess(name, command);
+        return new JavaProcess(name, command, environment);
     }
 
     private static List<String> javaCommand(List<String> jvmOptions) {

@@ -86,7 +86,9 @@ public final class TcpServer {
         if (serverChannel != null) {
             return;
         }
-        bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", true));
+        // The accept thread is not a daemon: a node without a web server stays up while it serves, as a web
+        // server's own thread keeps its process up; stop() ends it.
+        bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", false));
         workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

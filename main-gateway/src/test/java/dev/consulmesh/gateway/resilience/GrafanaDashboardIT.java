@@ -40,6 +40,7 @@ class GrafanaDashboardIT {
         Set<String> queried = new TreeSet<>();
         metricsByPanel.values().forEach(queried::addAll);
         assertThat(queried).as("metrics the dashboard queries").contains("mesh_client_requests_total",
+                "mesh_client_call_seconds_bucket", "mesh_server_handler_seconds_bucket",
                 "mesh_client_ejections_total", "mesh_tcp_server_connections", "mesh_tcp_limits_total");
 
         try (MeshCluster mesh = MeshCluster.withNodes(1).start()) {
