@@ -7,6 +7,7 @@ import dev.consulmesh.transport.client.RemoteErrorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -102,7 +103,8 @@ public final class MeshProblems {
     }
 
     private static ProblemDetail callerProblem(CallerError error, String service) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(error.status()), error.message());
+        // any 4xx a node sends, also one Spring has no constant for (499)
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(error.status()), error.message());
         if (service != null) {
             problem.setProperty("service", service);
         }

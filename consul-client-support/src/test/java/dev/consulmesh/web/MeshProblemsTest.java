@@ -81,6 +81,15 @@ class MeshProblemsTest {
     }
 
     @Test
+    void aNodes4xxThatSpringHasNoNameForIsAnsweredAsItIs() {
+        ResponseEntity<ProblemDetail> answer = PROBLEMS.answer(remote(JSON.objectNode().put("statusCode", 499)
+                .put("message", "client closed")), "orders");
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(499);
+        assertThat(answer.getBody().getDetail()).isEqualTo("client closed");
+    }
+
+    @Test
     void aNestStatusCodeOutside4xxStaysTheNodesFailure() {
         ProblemDetail failed = PROBLEMS.problem(remote(JSON.objectNode().put("statusCode", 500)
                 .put("message", "Internal server error")), "orders");
