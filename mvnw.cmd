@@ -7,6 +7,7 @@
 setlocal
 set "MVNW_ROOT=%~dp0"
 if "%MAVEN_USER_HOME%"=="" set "MAVEN_USER_HOME=%USERPROFILE%\.m2"
+set "MVNW_MAVEN_HOME="
 for /f "usebackq delims=" %%h in (`powershell -NoProfile -ExecutionPolicy Bypass -File "%MVNW_ROOT%.mvn\wrapper\install-maven.ps1"`) do set "MVNW_MAVEN_HOME=%%h"
 if "%MVNW_MAVEN_HOME%"=="" (
   echo mvnw: the pinned Maven could not be installed ^(see above^) 1>&2
