@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,6 +23,9 @@ import java.util.function.Supplier;
  * ({@link MeshMetadata}: version, transport, actuator port) beside the application's.
  */
 final class RegistrationFactory implements Supplier<ServiceRegistration> {
+
+    private static final boolean WEB_SERVER_CLASSES_PRESENT = ClassUtils.isPresent(
+            "org.springframework.boot.web.server.context.WebServerApplicationContext", RegistrationFactory.class.getClassLoader());
 
     private static final Logger log = LoggerFactory.getLogger(RegistrationFactory.class);
 
@@ -48,8 +52,9 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
         if (tcpServer.isRunning()) {
             return tcpRegistration();
         }
-        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
-            return httpRegistration(web.getWebServer().getPort());
+        Integer webServerPort = webServerPort();
+        if (webServerPort != null) {
+            return httpRegistration(webServerPort);
         }
         log.info("nothing to register in Consul: this process serves neither TCP handlers nor HTTP");
         return null;
@@ -71,11 +76,20 @@ final class RegistrationFactory implements Supplier<ServiceRegistration> {
         if (management != null && management > 0) {
             return management;
         }
-        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null
-                && web.getWebServer().getPort() > 0) {
-            return web.getWebServer().getPort();
+        Integer webServerPort = webServerPort();
+        return webServerPort != null && webServerPort > 0 ? webServerPort : null;
+    }
+
+    /**
+     * The port of this application's web server, null without one. spring-boot-web-server is optional: a
+     * node built on the starter alone serves TCP only and has not even its classes.
+     */
+    private Integer webServerPort() {
+        if (!WEB_SERVER_CLASSES_PRESENT) {
+            return null;
         }
-        return null;
+        return context instanceof WebServerApplicationContext web && web.getWebServer() != null
+                ? web.getWebServer().getPort() : null;
     }
 
     private ServiceRegistration httpRegistration(int port) {

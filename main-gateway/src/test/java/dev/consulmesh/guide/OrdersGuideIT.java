@@ -22,6 +22,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.ObjectMapper;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +62,7 @@ class OrdersGuideIT {
     private static final StartedResources started = new StartedResources();
     private static TestConsul consul;
     private static JavaProcess first;
+    private static int firstAdminPort;
     private static JavaProcess second;
     private static ConfigurableApplicationContext shop;
     private static OrdersClient orders;
@@ -66,6 +71,7 @@ class OrdersGuideIT {
     static void startConsulTwoNodesAndTheCaller() {
         consul = started.add(TestConsul.start());
         int[] ports = FreePorts.next(4);
+        firstAdminPort = ports[1];
         first = started.add(startNode("orders-1", ports[0], ports[1]));
         second = started.add(startNode("orders-2", ports[2], ports[3]));
         Set<String> ids = Set.of(first.awaitLogLine(REGISTERED, START).group(1),
@@ -174,6 +180,18 @@ class OrdersGuideIT {
 
     @Test
     @org.junit.jupiter.api.Order(6)
+    void aNodeServesItsMetricsToPrometheusAsTheGuidePromises() throws Exception {
+        // the checkStock calls before reached both nodes: the first one's handler timer has counted them
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + firstAdminPort + "/actuator/prometheus")).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+        assertThat(metrics.body()).contains("mesh_server_handler_seconds_count{");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(7)
     void idempotentCallsGoOnOnTheOtherNodeWhenOneIsKilled() throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger succeeded = new AtomicInteger();

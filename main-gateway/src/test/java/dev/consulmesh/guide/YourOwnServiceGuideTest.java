@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/your-own-service.md shows the code {@link OrdersGuideIT} runs: every code block whose fence names
- * a file ({@code ```java file=main-gateway/src/test/java/...}) appears verbatim in that file, and every
- * file of the guide's example is quoted. The service description it shows
+ * docs/your-own-service.md shows the code {@link OrdersGuideIT} runs, and the separate project
+ * (examples/inventory) that examples-it's InventoryExampleIT builds and runs: every code block whose fence
+ * names a file ({@code ```java file=main-gateway/src/test/java/...}, {@code ```xml file=examples/inventory/pom.xml})
+ * appears verbatim in that file, and every file of both examples is quoted. The service description it shows
  * ({@code ```sh description=deploy/services/orders.conf}) is read by deploy/service-descriptions.sh, as
  * deploy.sh and run-local.sh read it.
  */
@@ -35,6 +36,8 @@ class YourOwnServiceGuideTest {
             "main-gateway/src/test/java/dev/consulmesh/guide/shop",
             "main-gateway/src/test/resources/dev/consulmesh/guide/orders",
             "main-gateway/src/test/resources/dev/consulmesh/guide/shop");
+    /** The separate project of the guide's section 5: every file of it, its poms included, is quoted whole. */
+    private static final String SEPARATE_PROJECT = "examples/inventory";
 
     @Test
     void everyBlockNamingAFileIsInThatFile() throws IOException {
@@ -58,6 +61,25 @@ class YourOwnServiceGuideTest {
                 files.map(file -> folder + "/" + file.getFileName())
                         .forEach(file -> assertThat(blocks).as("%s quotes %s", GUIDE, file).containsKey(file));
             }
+        }
+    }
+
+    @Test
+    void everyFileOfTheSeparateProjectIsQuotedWhole() throws IOException {
+        Map<String, List<String>> blocks = fileBlocks();
+        Path project = ProjectPaths.root().resolve(SEPARATE_PROJECT);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(project)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(file -> !project.relativize(file).toString().startsWith("target")
+                            && !project.relativize(file).toString().contains("/target/"))
+                    .toList();
+        }
+        assertThat(files).as("the files of %s", project).hasSizeGreaterThanOrEqualTo(10);
+        for (Path file : files) {
+            String name = ProjectPaths.root().relativize(file).toString();
+            assertThat(blocks).as("%s quotes %s", GUIDE, name).containsKey(name);
+            assertThat(blocks.get(name)).as("%s quotes %s whole", GUIDE, name).contains(read(file));
         }
     }
 

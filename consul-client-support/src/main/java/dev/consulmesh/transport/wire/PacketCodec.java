@@ -241,7 +241,7 @@ public final class PacketCodec {
 
     /**
      * An answer value as the caller asked for it: kept as bytes ({@link RawJson}) or as a tree, whichever
-     * way the frame was read ({@link PendingRequests} reads a frame before it knows whose answer it is).
+     * way the frame was read ({@code PendingRequests} reads a frame before it knows whose answer it is).
      */
     public JsonNode asRequested(JsonNode value, boolean keepBytes) {
         boolean raw = value instanceof tools.jackson.databind.node.POJONode pojo && pojo.getPojo() instanceof RawJson;
