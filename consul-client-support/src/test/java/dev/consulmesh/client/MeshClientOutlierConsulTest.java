@@ -9,6 +9,8 @@ import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
+import dev.consulmesh.testsupport.CallLoad;
+import dev.consulmesh.testsupport.CallLoad.Figures;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
 import dev.consulmesh.testsupport.StartedResources;
@@ -20,7 +22,6 @@ import dev.consulmesh.transport.wire.PatternRoute;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -242,48 +243,21 @@ class MeshClientOutlierConsulTest {
                         + "  with it:    %d calls, p50 %d ms, p99 %d ms, max %d ms, %d failed; slow node got %d of %d attempts (%.2f%%)%n"
                         + "  ejections of the slow node in 10 s: %d; most calls it got within 500 ms after its first ejection: %d;"
                         + " its state now: %s (%s), peak-EWMA %.0f ms%n",
-                strategy, without.calls, without.percentile(50), without.percentile(99), without.percentile(100), without.failed,
-                with.calls, with.percentile(50), with.percentile(99), with.percentile(100), with.failed, slowHandlers.reads.get(),
-                with.calls + slowHandlers.reads.get(), 100.0 * slowHandlers.reads.get() / (with.calls + slowHandlers.reads.get()),
+                strategy, without.calls(), without.percentile(50), without.percentile(99), without.percentile(100), without.failed(),
+                with.calls(), with.percentile(50), with.percentile(99), with.percentile(100), with.failed(), slowHandlers.reads.get(),
+                with.calls() + slowHandlers.reads.get(), 100.0 * slowHandlers.reads.get() / (with.calls() + slowHandlers.reads.get()),
                 (long) ejections, mostArrivalsWithin(slowHandlers, Duration.ofMillis(500)), status(slow).state(), status(slow).stateReason(),
                 status(slow).latencyMillis());
 
-        assertThat(with.failed).as("failed calls with the slow node present").isZero();
+        assertThat(with.failed()).as("failed calls with the slow node present").isZero();
         assertThat(status(slow).state()).as("out, or on trial; never back with its full share").isIn("ejected", "trial");
         assertThat(mostArrivalsWithin(slowHandlers, Duration.ofMillis(500)))
                 .as("calls it got within 500 ms after its first ejection").isLessThanOrEqualTo(3);
-        assertThat(slowHandlers.reads.get()).as("its attempts, of " + with.calls + " calls").isLessThan(with.calls / 10);
+        assertThat(slowHandlers.reads.get()).as("its attempts, of " + with.calls() + " calls").isLessThan(with.calls() / 10);
     }
 
     /** Calls made by {@code callers} concurrent loops for {@code duration}; each call's time. */
     private Figures load(Duration duration, int callers) {
-        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger failed = new AtomicInteger();
-        long end = System.nanoTime() + duration.toNanos();
-        Flux.range(0, callers)
-                .flatMap(caller -> Mono.defer(() -> {
-                    long start = System.nanoTime();
-                    return mesh.send("svc", "read", null)
-                            .doOnSuccess(reply -> millis.add((System.nanoTime() - start) / 1_000_000))
-                            .onErrorResume(error -> {
-                                failed.incrementAndGet();
-                                return Mono.empty();
-                            });
-                }).repeat(() -> System.nanoTime() < end).then(), callers)
-                .blockLast(duration.plus(WAIT));
-        return new Figures(new ArrayList<>(millis), failed.get());
-    }
-
-    private record Figures(List<Long> millis, int failed, int calls) {
-
-        Figures(List<Long> millis, int failed) {
-            this(millis, failed, millis.size() + failed);
-        }
-
-        long percentile(int percent) {
-            List<Long> sorted = new ArrayList<>(millis);
-            Collections.sort(sorted);
-            return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
-        }
+        return CallLoad.run(mesh, "svc", "read", duration, callers);
     }
 }

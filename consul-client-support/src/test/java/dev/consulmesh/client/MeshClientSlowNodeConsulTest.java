@@ -5,6 +5,8 @@ import dev.consulmesh.discovery.DiscoveryProperties;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.retry.IdempotentPatterns;
+import dev.consulmesh.testsupport.CallLoad;
+import dev.consulmesh.testsupport.CallLoad.Figures;
 import dev.consulmesh.testsupport.StartedResources;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
@@ -17,15 +19,12 @@ import dev.consulmesh.transport.wire.PatternRoute;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.ObjectMapper;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,18 +139,18 @@ class MeshClientSlowNodeConsulTest {
         awaitListed(3);
 
         Figures calls = load(Duration.ofSeconds(10), 16);
-        int attempts = calls.calls + (int) counted("mesh.client.retries");
+        int attempts = calls.calls() + (int) counted("mesh.client.retries");
         double share = 100.0 * slowHandlers.reads.get() / attempts;
 
         System.out.printf(Locale.ROOT, "slow node (1500 ms, Consul weight 10,000 beside two nodes of weight 1; defaults;"
                         + " 16 concurrent callers, 10 s):%n  %d calls, p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms, %d failed;"
                         + " the slow node got %d of %d attempts (%.3f%%); %d retries%n  slow node: %s (%s)%n"
                         + "  attempt timeout: %s%n",
-                calls.calls, calls.percentile(50), calls.percentile(99), calls.percentile(99.9), calls.percentile(100),
-                calls.failed, slowHandlers.reads.get(), attempts, share, (long) counted("mesh.client.retries"),
+                calls.calls(), calls.percentile(50), calls.percentile(99), calls.percentile(99.9), calls.percentile(100),
+                calls.failed(), slowHandlers.reads.get(), attempts, share, (long) counted("mesh.client.retries"),
                 status(slow).state(), status(slow).stateReason(), mesh.status().get("svc").attemptTimeout());
 
-        assertThat(calls.failed).as("failed calls").isZero();
+        assertThat(calls.failed()).as("failed calls").isZero();
         assertThat(share).as("the slow node's share of the attempts, percent").isLessThan(1.0);
         assertThat(calls.percentile(99)).as("p99 of the calls, ms (the goal is under 100; a generous margin on a"
                 + " shared machine)").isLessThan(250);
@@ -175,12 +174,12 @@ class MeshClientSlowNodeConsulTest {
                         + "  first 3 s: %d calls, p99 %d ms, max %d ms, %d failed%n"
                         + "  next 8 s:  %d calls, p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms, %d failed; the stuck node got %d"
                         + " attempts in all%n  stuck node: %s (%s)%n  attempt timeout: %s%n",
-                first.calls, first.percentile(99), first.percentile(100), first.failed,
-                after.calls, after.percentile(50), after.percentile(99), after.percentile(99.9), after.percentile(100),
-                after.failed, stuckHandlers.reads.get(), status(stuck).state(), status(stuck).stateReason(),
+                first.calls(), first.percentile(99), first.percentile(100), first.failed(),
+                after.calls(), after.percentile(50), after.percentile(99), after.percentile(99.9), after.percentile(100),
+                after.failed(), stuckHandlers.reads.get(), status(stuck).state(), status(stuck).stateReason(),
                 mesh.status().get("svc").attemptTimeout());
 
-        assertThat(first.failed + after.failed).as("failed calls").isZero();
+        assertThat(first.failed() + after.failed()).as("failed calls").isZero();
         assertThat(after.percentile(100)).as("the longest call once the first seconds passed, ms (the goal is"
                 + " 250; a generous margin on a shared machine)").isLessThan(1000);
         assertThat(status(stuck).state()).isIn("ejected", "trial");
@@ -209,12 +208,12 @@ class MeshClientSlowNodeConsulTest {
 
         System.out.printf(Locale.ROOT, "three nodes paused together 3 x 400 ms (defaults; 16 concurrent callers):%n"
                         + "  %d calls, p50 %d ms, p99 %d ms, max %d ms, %d failed; ejections %d; retries %d; states %s%n",
-                calls.calls, calls.percentile(50), calls.percentile(99), calls.percentile(100), calls.failed,
+                calls.calls(), calls.percentile(50), calls.percentile(99), calls.percentile(100), calls.failed(),
                 (long) counted("mesh.client.ejections"), (long) counted("mesh.client.retries"),
                 mesh.status().get("svc").nodes().stream().map(n -> n.state() + (n.note() == null ? "" : " (" + n.note() + ")"))
                         .toList());
 
-        assertThat(calls.failed).as("failed calls").isZero();
+        assertThat(calls.failed()).as("failed calls").isZero();
         assertThat(counted("mesh.client.ejections")).as("ejections").isZero();
         assertThat(mesh.status().get("svc").nodes()).extracting(NodeReport::state).containsOnly("healthy");
     }
@@ -263,8 +262,8 @@ class MeshClientSlowNodeConsulTest {
         awaitListed(3);
 
         var both = Mono.zip(
-                Mono.fromCallable(() -> load(unhedgedMesh, Duration.ofSeconds(8), 8)).subscribeOn(Schedulers.boundedElastic()),
-                Mono.fromCallable(() -> load(hedgedMesh, Duration.ofSeconds(8), 8)).subscribeOn(Schedulers.boundedElastic()))
+                Mono.fromCallable(() -> CallLoad.run(unhedgedMesh, "svc", "read", Duration.ofSeconds(8), 8)).subscribeOn(Schedulers.boundedElastic()),
+                Mono.fromCallable(() -> CallLoad.run(hedgedMesh, "svc", "read", Duration.ofSeconds(8), 8)).subscribeOn(Schedulers.boundedElastic()))
                 .block(Duration.ofSeconds(40));
         Figures unhedged = both.getT1();
         Figures hedged = both.getT2();
@@ -278,16 +277,16 @@ class MeshClientSlowNodeConsulTest {
                         + "  unhedged: %d calls, p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms, %d failed, %d retries%n"
                         + "  hedged:   %d calls, p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms, %d failed, %d retries of which"
                         + " %d hedges; hedge delay %s%n",
-                unhedged.calls, unhedged.percentile(50), unhedged.percentile(99), unhedged.percentile(99.9),
-                unhedged.percentile(100), unhedged.failed, (long) retriesUnhedged,
-                hedged.calls, hedged.percentile(50), hedged.percentile(99), hedged.percentile(99.9), hedged.percentile(100),
-                hedged.failed, (long) retries, (long) hedges, hedgedMesh.status().get("svc").hedgeDelay());
+                unhedged.calls(), unhedged.percentile(50), unhedged.percentile(99), unhedged.percentile(99.9),
+                unhedged.percentile(100), unhedged.failed(), (long) retriesUnhedged,
+                hedged.calls(), hedged.percentile(50), hedged.percentile(99), hedged.percentile(99.9), hedged.percentile(100),
+                hedged.failed(), (long) retries, (long) hedges, hedgedMesh.status().get("svc").hedgeDelay());
 
-        assertThat(hedged.failed).as("failed hedged calls").isZero();
+        assertThat(hedged.failed()).as("failed hedged calls").isZero();
         assertThat(hedged.percentile(99)).as("hedged p99, ms, against the unhedged p99 (a generous margin on a"
                 + " shared machine)").isLessThanOrEqualTo(unhedged.percentile(99) + 50);
         // the budget: 10 a second over ten seconds plus a fifth of the calls
-        assertThat(retries).as("retries and hedges within the budget").isLessThanOrEqualTo(100 + 0.2 * hedged.calls + 1);
+        assertThat(retries).as("retries and hedges within the budget").isLessThanOrEqualTo(100 + 0.2 * hedged.calls() + 1);
     }
 
     private static void sleep(Duration duration) {
@@ -300,39 +299,6 @@ class MeshClientSlowNodeConsulTest {
 
     /** Calls made by {@code callers} concurrent loops for {@code duration}; each call's time. */
     private Figures load(Duration duration, int callers) {
-        return load(mesh, duration, callers);
-    }
-
-    private static Figures load(MeshClient mesh, Duration duration, int callers) {
-        List<Long> micros = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger failed = new AtomicInteger();
-        long end = System.nanoTime() + duration.toNanos();
-        Flux.range(0, callers)
-                .flatMap(caller -> Mono.defer(() -> {
-                    long start = System.nanoTime();
-                    return mesh.send("svc", "read", null)
-                            .doOnSuccess(reply -> micros.add((System.nanoTime() - start) / 1_000))
-                            .onErrorResume(error -> {
-                                failed.incrementAndGet();
-                                return Mono.empty();
-                            });
-                }).repeat(() -> System.nanoTime() < end).then(), callers)
-                .blockLast(duration.plus(WAIT));
-        return new Figures(new ArrayList<>(micros), failed.get());
-    }
-
-    private record Figures(List<Long> micros, int failed, int calls) {
-
-        Figures(List<Long> micros, int failed) {
-            this(micros, failed, micros.size() + failed);
-        }
-
-        /** The percentile of the answered calls' times, in milliseconds. */
-        long percentile(double percent) {
-            List<Long> sorted = new ArrayList<>(micros);
-            Collections.sort(sorted);
-            return sorted.isEmpty() ? 0
-                    : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1)) / 1_000;
-        }
+        return CallLoad.run(mesh, "svc", "read", duration, callers);
     }
 }
