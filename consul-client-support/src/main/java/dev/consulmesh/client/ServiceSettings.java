@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * @param traffic            canary, zone and datacenter rules; {@link TrafficRules#none()} when none is set
  * @param hedgeDelay         how long an idempotent call's first attempt runs alone before a second one
  *                           starts on another node; null: no hedging; zero: the service's recent p95
+ * @param subsetSize         most nodes (per datacenter) a caller connects to; 0: every node
  */
 public record ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                               int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns,
-                              ShareSettings shares, TrafficRules traffic, Duration hedgeDelay) {
+                              ShareSettings shares, TrafficRules traffic, Duration hedgeDelay,
+                              int subsetSize) {
 
     /** What Consul accepts as a service name that DNS can also serve: letters, digits, '-' and '_'. */
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
@@ -35,7 +37,7 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
     public ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                            int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns) {
         this(service, requestTimeout, attemptTimeout, strategy, maxAttempts, budgetRatio, minPerSecond, idempotentPatterns,
-                ShareSettings.defaults(), TrafficRules.none(), null);
+                ShareSettings.defaults(), TrafficRules.none(), null, 0);
     }
 
     /** The settings of {@code service}: its overrides, if any, over the defaults. */
@@ -54,7 +56,8 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
                 orElse(retry.getBudgetRatio(), properties.getRetry().getBudgetRatio()),
                 orElse(retry.getMinPerSecond(), properties.getRetry().getMinPerSecond()),
                 own.getIdempotentPatterns() == null ? List.of() : own.getIdempotentPatterns(),
-                shares(properties, own, at), traffic(properties, own, at), hedgeDelay(properties, own, at));
+                shares(properties, own, at), traffic(properties, own, at), hedgeDelay(properties, own, at),
+                orElse(own.getSubset().getSize(), properties.getSubset().getSize()));
     }
 
     private static ShareSettings shares(MeshClientProperties properties, ServiceClientProperties own, String at) {
