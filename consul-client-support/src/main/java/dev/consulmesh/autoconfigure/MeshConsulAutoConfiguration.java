@@ -92,8 +92,10 @@ public class MeshConsulAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties) {
-        return new ServiceDiscovery(consul, properties);
+    public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties, MeshMetrics metrics) {
+        ServiceDiscovery discovery = new ServiceDiscovery(consul, properties);
+        metrics.blockingQueries(discovery, ServiceDiscovery::blockingQueries);
+        return discovery;
     }
 
     @Bean(destroyMethod = "close")

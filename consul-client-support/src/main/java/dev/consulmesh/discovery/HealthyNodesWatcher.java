@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,16 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private volatile String hidden;
     private volatile Instant hiddenSince;
     private Instant resyncUntil;
+    /**
+     * The instances of the last answer by id; the watcher's thread only. An instance Consul says the same
+     * of again is kept as the same object: a set that changed in one instance holds one new object, and
+     * the pool and the subset find the others unchanged by identity before equality.
+     */
+    private Map<String, ServiceNode> known = Map.of();
+    /** What each entry of the last answer said, by the entry object the decoder hands again when unchanged. */
+    private Map<ConsulHealthApi.Entry, Listed> lastListed = new IdentityHashMap<>();
+    /** Decodes only the entries of an answer that differ from the last one's; the watcher's thread only. */
+    private final HealthAnswerDecoder decoder = new HealthAnswerDecoder();
     /** Instances (with their weights) already warned about for weights out of range; the watcher's thread only. */
     private final Set<String> badWeights = new HashSet<>();
 
@@ -124,8 +136,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Duration backoff = properties.getInitialBackoff();
         while (running) {
             try {
-                ResponseEntity<List<ConsulHealthApi.Entry>> response = agent.watchHealth().healthService(service,
+                ResponseEntity<byte[]> answer = agent.watchHealth().healthServiceBytes(service,
                         agent.aclToken(), datacenter, index, waitSeconds() + "s");
+                ResponseEntity<List<ConsulHealthApi.Entry>> response = new ResponseEntity<>(
+                        decoder.decode(answer.getBody() == null ? new byte[0] : answer.getBody()), answer.getHeaders(),
+                        answer.getStatusCode());
                 long answeredIndex = consulIndex(response.getHeaders());
                 if (answeredIndex < index) {
                     // Consul's index went back: the agent or cluster restarted and may not list everyone yet.
@@ -153,6 +168,15 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         }
     }
 
+    private ServiceNode unchangedOrNew(ServiceNode listed) {
+        ServiceNode before = known.get(listed.instanceId());
+        return before != null && before.sameAs(listed) ? before : listed;
+    }
+
+    /** What an entry of Consul's answer says: the instance and its health. */
+    private record Listed(ServiceNode node, InstanceHealth health) {
+    }
+
     /** X-Consul-Index of an answer; an answer without a readable one starts the next query afresh. */
     private static long consulIndex(HttpHeaders headers) {
         String index = headers.getFirst("X-Consul-Index");
@@ -175,14 +199,23 @@ public final class HealthyNodesWatcher implements AutoCloseable {
 
     private void publish(List<ConsulHealthApi.Entry> entries, long index) {
         Map<String, InstanceHealth> registered = new LinkedHashMap<>();
+        Map<String, ServiceNode> seen = new HashMap<>();
+        Map<ConsulHealthApi.Entry, Listed> nowListed = new IdentityHashMap<>();
         List<ServiceNode> passing = new ArrayList<>();
         List<ServiceNode> warning = new ArrayList<>();
         for (ConsulHealthApi.Entry entry : entries == null ? List.<ConsulHealthApi.Entry>of() : entries) {
             if (entry == null || entry.service() == null || entry.service().id() == null) {
                 continue;
             }
-            ServiceNode node = toNode(entry);
-            InstanceHealth health = toHealth(node.instanceId(), entry.checks());
+            Listed listed = lastListed.get(entry);
+            if (listed == null) {
+                ServiceNode node = unchangedOrNew(toNode(entry));
+                listed = new Listed(node, toHealth(node.instanceId(), entry.checks()));
+            }
+            nowListed.put(entry, listed);
+            seen.put(listed.node().instanceId(), listed.node());
+            ServiceNode node = listed.node();
+            InstanceHealth health = listed.health();
             registered.put(node.instanceId(), health);
             if (health.isPassing()) {
                 passing.add(node);
@@ -190,13 +223,16 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 warning.add(node);
             }
         }
+        known = seen;
+        lastListed = nowListed;
         warning.sort(Comparator.comparing(ServiceNode::instanceId));
         List<ServiceNode> nodes = new ArrayList<>(passing);
         Set<String> unconfirmed = new HashSet<>();
         HealthyNodes previous = current;
         if (resyncUntil != null && Instant.now().isBefore(resyncUntil) && previous != null) {
+            Set<ServiceNode> listed = new HashSet<>(passing);
             for (ServiceNode known : previous.nodes()) {
-                if (!passing.contains(known)) {
+                if (!listed.contains(known)) {
                     nodes.add(known);
                     unconfirmed.add(known.instanceId());
                 }
