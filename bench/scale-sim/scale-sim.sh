@@ -38,8 +38,7 @@ javac -d "$CLASSES" -cp "$CP" bench/scale-sim/SimNodes.java bench/scale-sim/SimC
 CP="$CP:$CLASSES"
 
 CONSUL=$(bash consul/install.sh | tail -1)
-HTTP_PORT=$(free_port) DNS_PORT=$(free_port) SERF_LAN=$(free_port) SERF_WAN=$(free_port) SERVER_PORT=$(free_port)
-GRPC_PORT=$(free_port)
+HTTP_PORT=$(free_port) SERF_LAN=$(free_port) SERF_WAN=$(free_port) SERVER_PORT=$(free_port)
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/scale-sim-consul.XXXXXX")
 CONSUL_PID='' NODES_PID='' CALLERS_PID=''
 FIFO=$WORK/nodes.in
@@ -57,9 +56,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$CONSUL" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -log-level warn -data-dir "$DATA" \
-  -http-port "$HTTP_PORT" -dns-port "$DNS_PORT" -serf-lan-port "$SERF_LAN" -serf-wan-port "$SERF_WAN" \
-  -server-port "$SERVER_PORT" -grpc-port "$GRPC_PORT" > "$WORK/consul.log" 2>&1 &
+"$CONSUL" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -node scale-sim -log-level warn -data-dir "$DATA" \
+  -hcl "ports { http = $HTTP_PORT, dns = -1, grpc = -1, grpc_tls = -1, serf_lan = $SERF_LAN, serf_wan = $SERF_WAN, server = $SERVER_PORT }" \
+  > "$WORK/consul.log" 2>&1 &
 CONSUL_PID=$!
 for _ in $(seq 1 150); do
   curl -fsS "http://127.0.0.1:$HTTP_PORT/v1/status/leader" 2>/dev/null | grep -q ':' && break

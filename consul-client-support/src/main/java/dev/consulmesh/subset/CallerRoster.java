@@ -70,8 +70,14 @@ final class CallerRoster implements AutoCloseable {
             return;
         }
         joined = true;
+        try {
+            watcher = discovery.watch(callersService);
+        } catch (IllegalStateException tooMany) {
+            log.warn("cannot follow the callers of {}: {}; this caller's subset comes from its id's hash",
+                    callersService, tooMany.getMessage());
+            return;
+        }
         scheduler.execute(this::register);
-        watcher = discovery.watch(callersService);
         watcher.onChange(this::callersChanged);
         HealthyNodes known = watcher.current();
         if (known != null) {
