@@ -6,7 +6,9 @@
 # check finds them) and replaced. Two runs: subsetting on (SUBSET, every caller), then off with
 # OFF_CALLERS callers at the same total rate (50 callers x 1,000 connections would not fit in this
 # machine's file descriptors). Prints the figures and writes them to OUT (JSON, one line per run).
-# Not part of the test suite or of bench/run.sh: run it alone.
+# Every caller here shares one address: the agent's limit of 200 HTTP connections per client address
+# (limits.http_max_conns_per_client; 50 callers keep 100 blocking queries open) is raised to 4096 — on
+# separate hosts each caller has its own agent and address. Not part of the test suite or of bench/run.sh.
 #
 #   bench/scale-sim/scale-sim.sh OUT
 #
@@ -58,6 +60,7 @@ trap 'exit 130' INT TERM
 
 "$CONSUL" agent -dev -bind 127.0.0.1 -client 127.0.0.1 -node scale-sim -log-level warn -data-dir "$DATA" \
   -hcl "ports { http = $HTTP_PORT, dns = -1, grpc = -1, grpc_tls = -1, serf_lan = $SERF_LAN, serf_wan = $SERF_WAN, server = $SERVER_PORT }" \
+  -hcl 'limits { http_max_conns_per_client = 4096 }' \
   > "$WORK/consul.log" 2>&1 &
 CONSUL_PID=$!
 for _ in $(seq 1 150); do
