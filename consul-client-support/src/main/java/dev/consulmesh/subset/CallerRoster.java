@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,11 @@ final class CallerRoster implements AutoCloseable {
                     callersService, tooMany.getMessage());
             return;
         }
-        scheduler.execute(this::register);
+        try {
+            scheduler.execute(this::register);
+        } catch (RejectedExecutionException closing) {
+            return; // the mesh client is closing: a set that arrives meanwhile registers nobody
+        }
         watcher.onChange(this::callersChanged);
         HealthyNodes known = watcher.current();
         if (known != null) {
