@@ -65,7 +65,12 @@ final class HealthAnswerDecoder {
                 continue;
             }
             switch (b) {
-                case '"' -> inString = true;
+                case '"' -> {
+                    if (depth <= 1) {
+                        throw unreadable("a value that is not an entry", body);
+                    }
+                    inString = true;
+                }
                 case '[', '{' -> {
                     if (depth == 0) {
                         if (b != '[' || array) {
@@ -97,9 +102,13 @@ final class HealthAnswerDecoder {
                     }
                 }
                 default -> {
-                    if (depth == 0 && !isWhitespace(b) && !array) {
+                    if (isWhitespace(b) || depth > 1 || depth == 1 && b == ',') {
+                        continue;
+                    }
+                    if (depth == 0 && !array) {
                         return nullOrUnreadable(body);
                     }
+                    throw unreadable("a value that is not an entry", body);
                 }
             }
         }
