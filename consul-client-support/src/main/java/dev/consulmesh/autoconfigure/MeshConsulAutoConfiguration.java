@@ -96,7 +96,9 @@ public class MeshConsulAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public ServiceDiscovery meshServiceDiscovery(ConsulAgent consul, DiscoveryProperties properties, MeshMetrics metrics) {
-        return new ServiceDiscovery(consul, properties, metrics);
+        ServiceDiscovery discovery = new ServiceDiscovery(consul, properties, metrics);
+        metrics.blockingQueries(discovery, ServiceDiscovery::blockingQueries);
+        return discovery;
     }
 
     @Bean(destroyMethod = "close")

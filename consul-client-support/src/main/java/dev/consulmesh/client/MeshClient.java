@@ -10,6 +10,7 @@ import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.InstanceHealth;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
+import dev.consulmesh.subset.Subsets;
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
@@ -48,6 +49,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -66,6 +68,8 @@ public final class MeshClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MeshClient.class);
 
     private final ServiceDiscovery discovery;
+    /** Between each service's sets from Consul and its pool: the subset this caller connects to. */
+    private final Subsets subsets;
     private final NodeClients clients;
     private final ObjectMapper mapper;
     private final MeshClientProperties properties;
@@ -104,6 +108,7 @@ public final class MeshClient implements AutoCloseable {
                       ClientObservations observations) {
         this.observations = observations;
         this.discovery = discovery;
+        this.subsets = new Subsets(discovery, properties.getSubset());
         this.clients = clients;
         this.mapper = mapper;
         this.properties = properties;
@@ -538,21 +543,23 @@ public final class MeshClient implements AutoCloseable {
         ServicePool pool = new ServicePool(service, serviceClients::open,
                 serviceClients.probe(properties.getEjection().getProbeTimeout()), properties.toEjectionSettings(),
                 settings.shares(), probes, metrics);
+        Consumer<HealthyNodes> toPool = subsets.between(service, settings.subsetSize(), settings.traffic().canary(),
+                properties.getZoneMetaKey(), pool::update);
         HealthyNodesWatcher watcher = discovery.watch(service);
         DatacenterSets datacenters = null;
         if (settings.traffic().failoverDatacenters().isEmpty()) {
-            watcher.onChange(pool::update);
+            watcher.onChange(toPool);
         } else {
             datacenters = new DatacenterSets(watcher, settings.traffic().failoverDatacenters().stream()
-                    .map(datacenter -> discovery.watch(service, datacenter)).toList(), pool::update);
+                    .map(datacenter -> discovery.watch(service, datacenter)).toList(), toPool);
         }
         HealthyNodes known = datacenters != null ? datacenters.current() : watcher.current();
         if (known != null) {
-            pool.update(known);
+            toPool.accept(known);
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
         LatencyWindow latencies = new LatencyWindow();
-        return new ServiceRoute(service, settings, watcher, datacenters, pool,
+        return new ServiceRoute(service, settings, watcher, datacenters, pool, toPool,
                 own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
@@ -573,7 +580,7 @@ public final class MeshClient implements AutoCloseable {
         return Mono.fromFuture(watcher.firstAnswer().copy())
                 .doOnNext(first -> {
                     if (!route.pool().isKnown()) {
-                        route.pool().update(route.datacenters() != null ? route.datacenters().current() : first);
+                        route.toPool().accept(route.datacenters() != null ? route.datacenters().current() : first);
                     }
                 })
                 .then()
@@ -676,11 +683,13 @@ public final class MeshClient implements AutoCloseable {
         probes.shutdownNow();
         routes.values().forEach(route -> route.pool().close());
         routes.clear();
+        subsets.close();
     }
 
     /** What every call to one service needs, found with one lookup. */
     private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
-                                DatacenterSets datacenters, ServicePool pool, LoadBalancer balancer, RetryBudget budget,
+                                DatacenterSets datacenters, ServicePool pool, Consumer<HealthyNodes> toPool,
+                                LoadBalancer balancer, RetryBudget budget,
                                 IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
                                 TrafficRouter router, AttemptTimeout attemptTimeout, HedgeDelay hedgeDelay, Counter hedges) {
     }

@@ -4,6 +4,7 @@ import dev.consulmesh.balancing.BalancingStrategy;
 import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.pool.EjectionSettings;
 import dev.consulmesh.pool.OutlierSettings;
+import dev.consulmesh.subset.CallerSubsetProperties;
 import dev.consulmesh.transport.client.TcpClientOptions;
 import dev.consulmesh.transport.tls.TlsProperties;
 import jakarta.validation.Valid;
@@ -127,6 +128,13 @@ public class MeshClientProperties {
 
     private final TrafficProperties.Hedge hedge = TrafficProperties.Hedge.defaults();
 
+    /**
+     * Subsetting: a caller connects to at most subset.size nodes of a larger service, its share chosen
+     * from its position among the service's callers in Consul, so that load stays even. See docs/scale.md.
+     */
+    @Valid
+    private final CallerSubsetProperties subset = new CallerSubsetProperties();
+
     /** Settings of one service's calls, by service name; each unset one is the mesh.client.* one. */
     @Valid
     private final Map<String, ServiceClientProperties> services = new LinkedHashMap<>();
@@ -169,6 +177,10 @@ public class MeshClientProperties {
 
     public void setFailoverDatacenters(List<String> failoverDatacenters) {
         this.failoverDatacenters = failoverDatacenters;
+    }
+
+    public CallerSubsetProperties getSubset() {
+        return subset;
     }
 
     public TrafficProperties.SlowStart getSlowStart() {

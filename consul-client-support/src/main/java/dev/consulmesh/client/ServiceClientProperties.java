@@ -1,6 +1,7 @@
 package dev.consulmesh.client;
 
 import dev.consulmesh.balancing.BalancingStrategy;
+import dev.consulmesh.subset.SubsetProperties;
 import dev.consulmesh.transport.tls.TlsProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -57,6 +58,14 @@ public class ServiceClientProperties {
 
     /** Hedged calls to this service; each unset one is mesh.client.hedge's. */
     private final TrafficProperties.Hedge hedge = new TrafficProperties.Hedge();
+
+    /** Subsetting of this service's nodes; each unset one is mesh.client.subset's. */
+    @Valid
+    private final SubsetProperties subset = new SubsetProperties();
+
+    public SubsetProperties getSubset() {
+        return subset;
+    }
 
     public Boolean getConsulWeights() {
         return consulWeights;

@@ -22,11 +22,12 @@ import java.util.regex.Pattern;
  *                           starts on another node; null: no hedging; zero: the service's recent p95
  * @param attemptTimeouts    how long an idempotent call's attempt waits: attemptTimeout, or less when it
  *                           follows the service's latency
+ * @param subsetSize         most nodes (per datacenter) a caller connects to; 0: every node
  */
 public record ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                               int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns,
                               ShareSettings shares, TrafficRules traffic, Duration hedgeDelay,
-                              AttemptTimeoutSettings attemptTimeouts) {
+                              AttemptTimeoutSettings attemptTimeouts, int subsetSize) {
 
     /** What Consul accepts as a service name that DNS can also serve: letters, digits, '-' and '_'. */
     private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
@@ -39,7 +40,7 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
     public ServiceSettings(String service, Duration requestTimeout, Duration attemptTimeout, BalancingStrategy strategy,
                            int maxAttempts, double budgetRatio, int minPerSecond, List<String> idempotentPatterns) {
         this(service, requestTimeout, attemptTimeout, strategy, maxAttempts, budgetRatio, minPerSecond, idempotentPatterns,
-                ShareSettings.defaults(), TrafficRules.none(), null, AttemptTimeoutSettings.fixed(attemptTimeout));
+                ShareSettings.defaults(), TrafficRules.none(), null, AttemptTimeoutSettings.fixed(attemptTimeout), 0);
     }
 
     /** The settings of {@code service}: its overrides, if any, over the defaults. */
@@ -60,7 +61,8 @@ public record ServiceSettings(String service, Duration requestTimeout, Duration 
                 orElse(retry.getMinPerSecond(), properties.getRetry().getMinPerSecond()),
                 own.getIdempotentPatterns() == null ? List.of() : own.getIdempotentPatterns(),
                 shares(properties, own, at), traffic(properties, own, at), hedgeDelay(properties, own, at),
-                attemptTimeouts(properties, attemptTimeout, at));
+                attemptTimeouts(properties, attemptTimeout, at),
+                orElse(own.getSubset().getSize(), properties.getSubset().getSize()));
     }
 
     private static AttemptTimeoutSettings attemptTimeouts(MeshClientProperties properties, Duration cap, String at) {

@@ -66,6 +66,23 @@ public class DiscoveryProperties {
         this.maxWeightRatio = maxWeightRatio;
     }
 
+    /**
+     * Most blocking queries this process keeps open on its Consul agent: one per service it calls, per
+     * failover datacenter of it, and per service it subsets (to follow the service's callers). Each holds
+     * a thread and an HTTP connection; one more fails the call that needed it, naming this setting.
+     */
+    @Min(1)
+    @Max(10_000)
+    private int maxBlockingQueries = 64;
+
+    public int getMaxBlockingQueries() {
+        return maxBlockingQueries;
+    }
+
+    public void setMaxBlockingQueries(int maxBlockingQueries) {
+        this.maxBlockingQueries = maxBlockingQueries;
+    }
+
     public Duration getResyncGrace() {
         return resyncGrace;
     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,14 @@ public final class HealthyNodesWatcher implements AutoCloseable {
     private final RegistryDataCheck check;
     /** What the last answer held that could not be used as given; empty when nothing. */
     private volatile RegistryDataCheck.Result lastCheck = new RegistryDataCheck.Result(List.of(), List.of(), 0);
+    /**
+     * The instances of the last answer by id; the watcher's thread only. An instance Consul says the same
+     * of again is kept as the same object: a set that changed in one instance holds one new object, and
+     * the pool and the subset find the others unchanged by identity before equality.
+     */
+    private Map<String, ServiceNode> known = Map.of();
+    /** Decodes only the entries of an answer that differ from the last one's; the watcher's thread only. */
+    private final HealthAnswerDecoder decoder = new HealthAnswerDecoder();
 
     public HealthyNodesWatcher(String service, ConsulAgent agent, DiscoveryProperties properties) {
         this(service, null, agent, properties, MeshMetrics.inMemory());
@@ -143,8 +152,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         Duration backoff = properties.getInitialBackoff();
         while (running) {
             try {
-                ResponseEntity<List<ConsulHealthApi.Entry>> response = agent.watchHealth().healthService(service,
+                ResponseEntity<byte[]> answer = agent.watchHealth().healthServiceBytes(service,
                         agent.aclToken(), datacenter, index, waitSeconds() + "s");
+                ResponseEntity<List<ConsulHealthApi.Entry>> response = new ResponseEntity<>(
+                        decoder.decode(answer.getBody() == null ? new byte[0] : answer.getBody()), answer.getHeaders(),
+                        answer.getStatusCode());
                 long answeredIndex = consulIndex(response.getHeaders());
                 if (answeredIndex < index) {
                     // Consul's index went back: the agent or cluster restarted and may not list everyone yet.
@@ -172,6 +184,11 @@ public final class HealthyNodesWatcher implements AutoCloseable {
         }
     }
 
+    private ServiceNode unchangedOrNew(ServiceNode listed) {
+        ServiceNode before = known.get(listed.instanceId());
+        return before != null && before.sameAs(listed) ? before : listed;
+    }
+
     /** X-Consul-Index of an answer; an answer without a readable one starts the next query afresh. */
     private static long consulIndex(HttpHeaders headers) {
         String index = headers.getFirst("X-Consul-Index");
@@ -194,13 +211,18 @@ public final class HealthyNodesWatcher implements AutoCloseable {
 
     private void publish(List<ConsulHealthApi.Entry> entries, long index) {
         Map<String, InstanceHealth> registered = new LinkedHashMap<>();
+        Map<String, ServiceNode> seen = new HashMap<>();
         List<ServiceNode> passing = new ArrayList<>();
         List<ServiceNode> warning = new ArrayList<>();
+        // Every entry is checked (cheap string and range checks; duplicate ids and weight ratios need the
+        // whole answer); only the entries whose bytes changed were decoded, and unchanged instances keep
+        // their objects.
         RegistryDataCheck.Result checked = check.check(entries);
         lastCheck = checked;
         for (RegistryDataCheck.Checked instance : checked.instances()) {
-            ServiceNode node = instance.node();
+            ServiceNode node = unchangedOrNew(instance.node());
             InstanceHealth health = instance.health();
+            seen.put(node.instanceId(), node);
             registered.put(node.instanceId(), health);
             if (health.isPassing()) {
                 passing.add(node);
@@ -208,13 +230,15 @@ public final class HealthyNodesWatcher implements AutoCloseable {
                 warning.add(node);
             }
         }
+        known = seen;
         warning.sort(Comparator.comparing(ServiceNode::instanceId));
         List<ServiceNode> nodes = new ArrayList<>(passing);
         Set<String> unconfirmed = new HashSet<>();
         HealthyNodes previous = current;
         if (resyncUntil != null && Instant.now().isBefore(resyncUntil) && previous != null) {
+            Set<ServiceNode> listed = new HashSet<>(passing);
             for (ServiceNode known : previous.nodes()) {
-                if (!passing.contains(known)) {
+                if (!listed.contains(known)) {
                     nodes.add(known);
                     unconfirmed.add(known.instanceId());
                 }

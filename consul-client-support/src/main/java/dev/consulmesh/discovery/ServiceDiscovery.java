@@ -6,7 +6,10 @@ import dev.consulmesh.metrics.MeshMetrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The watchers of every service this process calls, started on the first call to each. */
+/**
+ * The watchers of every service this process calls, started on the first call to each: one blocking
+ * query each, at most {@code mesh.discovery.max-blocking-queries} of them.
+ */
 public final class ServiceDiscovery implements AutoCloseable {
 
     private final ConsulAgent agent;
@@ -25,14 +28,35 @@ public final class ServiceDiscovery implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /**
+     * @throws IllegalStateException when one more blocking query would exceed mesh.discovery.max-blocking-queries
+     */
     public HealthyNodesWatcher watch(String service) {
-        return watchers.computeIfAbsent(service, name -> new HealthyNodesWatcher(name, null, agent, properties, metrics));
+        return watchers.computeIfAbsent(service, name -> new HealthyNodesWatcher(name, null, agent, withinCap(name), metrics));
     }
 
-    /** The watcher of the service's instances in another datacenter (Consul's {@code dc}), started on first use. */
+    /**
+     * The watcher of the service's instances in another datacenter (Consul's {@code dc}), started on first use.
+     *
+     * @throws IllegalStateException when one more blocking query would exceed mesh.discovery.max-blocking-queries
+     */
     public HealthyNodesWatcher watch(String service, String datacenter) {
         return watchers.computeIfAbsent(service + "@" + datacenter,
-                key -> new HealthyNodesWatcher(service, datacenter, agent, properties, metrics));
+                key -> new HealthyNodesWatcher(service, datacenter, agent, withinCap(key), metrics));
+    }
+
+    /** How many blocking queries this process keeps open on its agent now. */
+    public int blockingQueries() {
+        return watchers.size();
+    }
+
+    private DiscoveryProperties withinCap(String wanted) {
+        if (watchers.size() >= properties.getMaxBlockingQueries()) {
+            throw new IllegalStateException("cannot watch " + wanted + " in Consul: this process already keeps "
+                    + watchers.size() + " blocking queries open on its agent (" + String.join(", ", watchers.keySet())
+                    + "); raise mesh.discovery.max-blocking-queries if it really calls that many services");
+        }
+        return properties;
     }
 
     public ConsulAgent agent() {

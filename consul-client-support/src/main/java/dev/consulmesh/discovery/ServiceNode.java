@@ -53,7 +53,7 @@ public record ServiceNode(String instanceId, String service, String host, int po
 
     /** Whether Consul says the same of both: the endpoint, and tags, datacenter, node metadata and weights. */
     public boolean sameAs(ServiceNode other) {
-        return equals(other) && tags.equals(other.tags) && datacenter.equals(other.datacenter)
+        return this == other || equals(other) && tags.equals(other.tags) && datacenter.equals(other.datacenter)
                 && nodeMeta.equals(other.nodeMeta) && weights.equals(other.weights);
     }
 

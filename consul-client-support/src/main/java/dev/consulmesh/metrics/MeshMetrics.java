@@ -122,4 +122,11 @@ public final class MeshMetrics {
                 .description("Connections the TCP server does not read for now (backpressure)").tag("port", tag)
                 .register(registry);
     }
+
+    /** How many blocking queries the process keeps open on its Consul agent (held weakly, as Micrometer does). */
+    public <T> void blockingQueries(T discovery, ToDoubleFunction<T> open) {
+        Gauge.builder("mesh.discovery.blocking-queries", discovery, open)
+                .description("Blocking queries open on the Consul agent, one per watched service and datacenter")
+                .register(registry);
+    }
 }

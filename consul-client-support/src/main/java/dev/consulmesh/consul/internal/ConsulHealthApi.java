@@ -36,6 +36,17 @@ public interface ConsulHealthApi {
                                               @RequestParam("index") long index,
                                               @RequestParam("wait") String wait);
 
+    /**
+     * The same query, its answer as bytes: the watcher decodes only the entries that changed since its
+     * last answer (see HealthyNodesWatcher).
+     */
+    @GetExchange("/v1/health/service/{service}")
+    ResponseEntity<byte[]> healthServiceBytes(@PathVariable("service") String service,
+                                              @RequestHeader(name = ConsulClient.ACL_TOKEN_HEADER, required = false) String token,
+                                              @RequestParam(name = "dc", required = false) String datacenter,
+                                              @RequestParam("index") long index,
+                                              @RequestParam("wait") String wait);
+
     /** One instance as Consul lists it: its node, its service registration, its checks. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Entry(@JsonProperty("Node") Node node, @JsonProperty("Service") Service service,

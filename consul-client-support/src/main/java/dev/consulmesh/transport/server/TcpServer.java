@@ -44,6 +44,8 @@ public final class TcpServer {
     private final RequestDispatcher dispatcher;
     private final ServerPipeline pipeline;
     private final CurrentTlsContext tls;
+    /** Threads shared with other servers in this process, which this one neither starts nor stops; null: its own. */
+    private final EventLoopGroup sharedGroup;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -67,6 +69,22 @@ public final class TcpServer {
     /** @param observations where handler invocations are timed and traced ({@code ObservationRegistry.NOOP}: nowhere) */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
                      CurrentTlsContext tls, ObservationRegistry observations) {
+        this(properties, handlers, codec, metrics, tls, observations, null);
+    }
+
+    /**
+     * Many servers in one process (a simulation of many nodes) sharing one group of threads: each server
+     * of its own would hold an accept thread and an I/O thread per core, with their selectors.
+     *
+     * @param sharedGroup accepts and serves the connections; not shut down when this server stops
+     */
+    public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, EventLoopGroup sharedGroup) {
+        this(properties, handlers, codec, MeshMetrics.inMemory(), null, ObservationRegistry.NOOP, sharedGroup);
+    }
+
+    private TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
+                      CurrentTlsContext tls, ObservationRegistry observations, EventLoopGroup sharedGroup) {
+        this.sharedGroup = sharedGroup;
         this.properties = properties;
         this.handlers = handlers;
         this.codec = codec;
@@ -86,12 +104,14 @@ public final class TcpServer {
         if (serverChannel != null) {
             return;
         }
-        // The accept thread is not a daemon: a node without a web server stays up while it serves, as a web
-        // server's own thread keeps its process up; stop() ends it.
-        bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", false));
-        workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
+        if (sharedGroup == null) {
+            // The accept thread is not a daemon: a node without a web server stays up while it serves, as a
+            // web server's own thread keeps its process up; stop() ends it.
+            bossGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("tcp-accept", false));
+            workerGroup = new NioEventLoopGroup(0, new DefaultThreadFactory("tcp-io", true));
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
+                .group(sharedGroup != null ? sharedGroup : bossGroup, sharedGroup != null ? sharedGroup : workerGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
