@@ -85,11 +85,21 @@ public final class HealthyNodesWatcher implements AutoCloseable {
      */
     public HealthyNodesWatcher(String service, String datacenter, ConsulAgent agent, DiscoveryProperties properties,
                                MeshMetrics metrics) {
+        this(service, datacenter, agent, properties, RegistryDataCheck.Purpose.ROUTING, metrics);
+    }
+
+    /**
+     * @param datacenter the datacenter whose instances to watch; null for the agent's own
+     * @param purpose    what the instances are for: nodes to route to, or members only counted by id
+     * @param metrics    where what {@link RegistryDataCheck} finds in Consul's answers is counted
+     */
+    public HealthyNodesWatcher(String service, String datacenter, ConsulAgent agent, DiscoveryProperties properties,
+                               RegistryDataCheck.Purpose purpose, MeshMetrics metrics) {
         this.service = Objects.requireNonNull(service, "service");
         this.datacenter = datacenter;
         this.agent = Objects.requireNonNull(agent, "agent");
         this.properties = properties;
-        this.check = new RegistryDataCheck(service, datacenter, properties.getMaxWeightRatio(), metrics);
+        this.check = new RegistryDataCheck(service, datacenter, properties.getMaxWeightRatio(), purpose, metrics);
         this.thread = new Thread(this::watch, "consul-watch-" + service + (datacenter == null ? "" : "-" + datacenter));
         this.thread.setDaemon(true);
         this.thread.start();

@@ -102,9 +102,21 @@ public final class RegistryDataCheck {
     public record Result(List<Checked> instances, List<Finding> findings, int moreFindings) {
     }
 
+    /** What the watched instances are for, which decides what of them must be usable. */
+    public enum Purpose {
+        /** Nodes calls are routed to: a usable address and port, or the instance is skipped. */
+        ROUTING,
+        /**
+         * Members only counted and ordered by id (a service's callers, which register without a port): the
+         * id is checked as for routing; a missing or bad address or port is left empty, never routed to.
+         */
+        MEMBERSHIP
+    }
+
     private final String service;
     private final String datacenter;
     private final int maxWeightRatio;
+    private final Purpose purpose;
     private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
     private final Map<Reason, AtomicBoolean> logged = new EnumMap<>(Reason.class);
 
@@ -114,9 +126,15 @@ public final class RegistryDataCheck {
      * @param maxWeightRatio most times the service's lowest weight an instance's weight is honoured
      */
     public RegistryDataCheck(String service, String datacenter, int maxWeightRatio, MeshMetrics metrics) {
+        this(service, datacenter, maxWeightRatio, Purpose.ROUTING, metrics);
+    }
+
+    /** @param purpose what the instances are for: routed to, or only counted as members */
+    public RegistryDataCheck(String service, String datacenter, int maxWeightRatio, Purpose purpose, MeshMetrics metrics) {
         this.service = service;
         this.datacenter = datacenter;
         this.maxWeightRatio = maxWeightRatio;
+        this.purpose = purpose;
         for (Reason reason : Reason.values()) {
             counters.put(reason, metrics.registryRejected(reason.tag()));
             logged.put(reason, new AtomicBoolean());
@@ -156,12 +174,14 @@ public final class RegistryDataCheck {
         if ((host == null || host.isBlank()) && node != null) {
             host = node.address();
         }
-        if (!usableHost(host)) {
+        Integer port = registered.port();
+        if (purpose == Purpose.MEMBERSHIP) {
+            host = usableHost(host) ? host : "";
+            port = port == null || port < 1 || port > 65_535 ? Integer.valueOf(0) : port;
+        } else if (!usableHost(host)) {
             findings.add(Reason.ADDRESS_INVALID, id, host == null ? "no address" : "address '" + printable(host, 80) + "'");
             return null;
-        }
-        Integer port = registered.port();
-        if (port == null || port < 1 || port > 65_535) {
+        } else if (port == null || port < 1 || port > 65_535) {
             findings.add(Reason.PORT_INVALID, id, "port " + port);
             return null;
         }

@@ -36,6 +36,17 @@ public final class ServiceDiscovery implements AutoCloseable {
     }
 
     /**
+     * The watcher of a service whose instances are members to count and order by id, never nodes to call
+     * (a service's callers, registered without a port): only their ids must be usable.
+     *
+     * @throws IllegalStateException when one more blocking query would exceed mesh.discovery.max-blocking-queries
+     */
+    public HealthyNodesWatcher watchMembers(String service) {
+        return watchers.computeIfAbsent(service + "#members", key -> new HealthyNodesWatcher(service, null, agent,
+                withinCap(key), RegistryDataCheck.Purpose.MEMBERSHIP, metrics));
+    }
+
+    /**
      * The watcher of the service's instances in another datacenter (Consul's {@code dc}), started on first use.
      *
      * @throws IllegalStateException when one more blocking query would exceed mesh.discovery.max-blocking-queries

@@ -72,7 +72,7 @@ final class CallerRoster implements AutoCloseable {
         }
         joined = true;
         try {
-            watcher = discovery.watch(callersService);
+            watcher = discovery.watchMembers(callersService);
         } catch (IllegalStateException tooMany) {
             log.warn("cannot follow the callers of {}: {}; this caller's subset comes from its id's hash",
                     callersService, tooMany.getMessage());

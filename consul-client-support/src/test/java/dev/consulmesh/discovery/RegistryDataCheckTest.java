@@ -65,6 +65,20 @@ class RegistryDataCheckTest {
     }
 
     @Test
+    void membersWithoutAPortAreKeptByIdAndBadIdsStillSkipped() {
+        RegistryDataCheck members = new RegistryDataCheck("news-callers", null, 10, RegistryDataCheck.Purpose.MEMBERSHIP, metrics);
+
+        RegistryDataCheck.Result result = members.check(answer("[" + entry("'caller-a'", "''", "null", "") + ","
+                + entry("'caller-b'", "'bad host\\n'", 0, "") + "," + entry("'caller-a'", "''", "null", "") + ","
+                + entry("'evil\\r\\n'", "''", "null", "") + "]"));
+
+        assertThat(result.instances()).extracting(checked -> checked.node().instanceId()).containsExactly("caller-a", "caller-b");
+        assertThat(result.instances()).extracting(checked -> checked.node().port()).containsExactly(0, 0);
+        assertThat(result.instances().get(1).node().host()).as("a bad address is left empty, never routed to").isEmpty();
+        assertThat(result.findings()).extracting(RegistryDataCheck.Finding::reason).containsExactly("duplicate-id", "id-invalid");
+    }
+
+    @Test
     void badMetadataAndTagsAreDroppedAndTheInstanceUsed() {
         RegistryDataCheck.Result result = check.check(answer("[" + entry("'a'", "'127.0.0.1'", 4001,
                 ",'Tags':['ok','bad\\u0000tag','" + "t".repeat(300) + "'],'Meta':{'version':'2','zone':'eu\\u202e1','x':'"
