@@ -123,7 +123,7 @@ public final class SimNodes {
         String id = String.format("%s-%06d", service, started++);
         registrar.register(new ServiceRegistration(id, service, "127.0.0.1", port,
                 new ServiceRegistration.HealthCheck("127.0.0.1:" + port, null, checkInterval, Duration.ofSeconds(1),
-                        Duration.ofMinutes(1)), List.of("sim"), null));
+                        Duration.ofMinutes(1), "TCP port 127.0.0.1:" + port, "a simulated node"), List.of("sim"), null));
         alive.add(new Node(id, server, counter));
     }
 
@@ -196,7 +196,7 @@ public final class SimNodes {
             node.server().stop();
             registrar.deregister(new ServiceRegistration(node.id(), service, "127.0.0.1", 1,
                     new ServiceRegistration.HealthCheck("127.0.0.1:1", null, checkInterval, Duration.ofSeconds(1),
-                            Duration.ofMinutes(1)), List.of(), null));
+                            Duration.ofMinutes(1), "TCP port 127.0.0.1:1", "a simulated node"), List.of(), null));
         }
         alive.clear();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

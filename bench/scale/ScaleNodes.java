@@ -113,7 +113,7 @@ public final class ScaleNodes {
     int port = server.port();
     ServiceRegistration registration = new ServiceRegistration(ServiceRegistration.defaultInstanceId(service, host, port),
         service, host, port, new ServiceRegistration.HealthCheck(host + ":" + port, null, CHECK_INTERVAL,
-        Duration.ofSeconds(1), Duration.ofMinutes(1)), List.of("bench-scale"), null);
+        Duration.ofSeconds(1), Duration.ofMinutes(1), "TCP port " + host + ":" + port, "a bench node"), List.of("bench-scale"), null);
     // Verifying the registration every 10 s instead of 2 s: sixteen keepers would otherwise query Consul 8 times a second.
     RegistrationKeeper keeper = new RegistrationKeeper(registrar, Duration.ofSeconds(10), Duration.ofMillis(500),
         Duration.ofSeconds(5), new SimpleMeterRegistry().counter("reregistrations"));
