@@ -5,8 +5,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Peak-EWMA of a node's call latency (as Finagle and Linkerd keep it): a slower call than the average
  * is taken at once, faster ones pull the average down with a decay in time, so a node that turns slow
- * is avoided at its first slow answer and comes back gradually. Lock-free: each observation replaces
- * the average and its time stamp together.
+ * is avoided at its first slow answer and comes back gradually. The average also fades while no call
+ * ends (read decays it toward zero, as Finagle's does): a balancer that avoids a node stops giving it
+ * answers that could lower its average, and without the fade one slow answer (a cold start, a pause
+ * every node shared) would starve it for good. Lock-free: each observation replaces the average and its
+ * time stamp together.
  */
 final class LatencyEwma {
 
@@ -19,9 +22,15 @@ final class LatencyEwma {
         average.updateAndGet(last -> last.after(latencyNanos, nowNanos));
     }
 
-    /** The average in nanoseconds; 0 before the first call. */
-    double nanos() {
-        return average.get().nanos;
+    /** The average in nanoseconds at {@code nowNanos}, faded since the last call ended; 0 before the first call. */
+    double nanos(long nowNanos) {
+        Average last = average.get();
+        return last.nanos * Math.exp(-(double) Math.max(0, nowNanos - last.stampNanos) / DECAY_NANOS);
+    }
+
+    /** Forgets every latency seen: the node starts again as one never measured (back from an ejection). */
+    void forget() {
+        average.set(new Average(0, 0));
     }
 
     private record Average(double nanos, long stampNanos) {

