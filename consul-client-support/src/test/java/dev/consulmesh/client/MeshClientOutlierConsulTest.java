@@ -161,7 +161,9 @@ class MeshClientOutlierConsulTest {
 
     @Test
     void aNodeThatAnswersAnUnusableShapeCostsNoCallAndIsEjected() {
-        startMesh(properties -> { });
+        // Round robin keeps sending the bad node every other call: this is about ejection by failures in a
+        // row. (Peak-EWMA, the default, mostly stops choosing it before five failures come together.)
+        startMesh(properties -> properties.setStrategy(BalancingStrategy.ROUND_ROBIN));
         node(answering(List.of("news")));
         TestNode objects = node(answering(java.util.Map.of("news", 1)));
         awaitListed(2);
@@ -178,7 +180,9 @@ class MeshClientOutlierConsulTest {
 
     @Test
     void aNodeWhoseHandlerThrowsOnEveryCallCostsNoIdempotentCallAndIsEjected() {
-        startMesh(properties -> { });
+        // Round robin keeps sending the bad node every other call: this is about ejection by failures in a
+        // row. (Peak-EWMA, the default, mostly stops choosing it before five failures come together.)
+        startMesh(properties -> properties.setStrategy(BalancingStrategy.ROUND_ROBIN));
         node(answering("news"));
         TestNode broken = node(new Node(null, true, Duration.ZERO));
         awaitListed(2);
