@@ -99,7 +99,13 @@ class BenchSmokeIT {
             assertThat(size.path("errors").asInt()).as("scale errors with %s node(s)", size.path("nodes")).isZero();
             assertThat(size.path("answers_per_node")).as("nodes that answered with %s node(s)", size.path("nodes"))
                     .hasSize(size.path("nodes").asInt());
-            size.path("answers_per_node").forEach(answers -> assertThat(answers.asLong()).isPositive());
+            // Answered at all; not every node: under peak-EWMA (the default balancer) a node whose first answer
+            // was a cold JVM's may get no call in the seconds a smoke round lasts.
+            long answered = 0;
+            for (JsonNode answers : size.path("answers_per_node")) {
+                answered += answers.asLong();
+            }
+            assertThat(answered).as("answers with %s node(s)", size.path("nodes")).isPositive();
         }
         JsonNode warmStart = results.path("warm_start").path("variants");
         assertThat(warmStart).as("warm-start variants measured").isNotEmpty();
