@@ -229,12 +229,16 @@ public class MeshClientProperties {
             throw new IllegalArgumentException("mesh.client.ejection.latency-min-difference must not be negative, got "
                     + ejection.latencyMinDifference.toMillis() + " ms");
         }
+        if (ejection.latencyGrace.isNegative()) {
+            throw new IllegalArgumentException("mesh.client.ejection.latency-grace must not be negative, got "
+                    + ejection.latencyGrace.toMillis() + " ms");
+        }
         return new EjectionSettings(ejection.consecutiveTimeouts, ejection.baseTime, ejection.maxTime, ejection.jitter,
                 ejection.panicThreshold, ejection.probeTimeout,
                 new OutlierSettings(ejection.consecutiveFailures, ejection.failurePercentThreshold,
                         ejection.failurePercentMargin, ejection.minimumRequests, ejection.window,
                         ejection.maxEjectionPercent, ejection.trialCalls, ejection.latencyFactor,
-                        ejection.latencyMinDifference));
+                        ejection.latencyMinDifference, ejection.latencyGrace));
     }
 
     /**
@@ -429,6 +433,21 @@ public class MeshClientProperties {
         /** How far a node's median latency must be above the other nodes' to stand out (sub-millisecond gaps eject none). */
         @NotNull
         private Duration latencyMinDifference = OutlierSettings.DEFAULT_LATENCY_MIN_DIFFERENCE;
+
+        /**
+         * How long a node entering rotation (new, restarted, or back from an ejection) is not judged on its
+         * latency: its first calls pay for its cold start. Timeouts and failures still eject it; 0: judged at once.
+         */
+        @NotNull
+        private Duration latencyGrace = OutlierSettings.DEFAULT_LATENCY_GRACE;
+
+        public Duration getLatencyGrace() {
+            return latencyGrace;
+        }
+
+        public void setLatencyGrace(Duration latencyGrace) {
+            this.latencyGrace = latencyGrace;
+        }
 
         public double getLatencyFactor() {
             return latencyFactor;

@@ -44,10 +44,11 @@ final class OutlierRules {
     /**
      * Why {@code node} should leave rotation for its latency, or null when it should stay: its median
      * latency over the window is at least latency-factor times that of its peers together, and
-     * latency-min-difference above it, with minimum-requests calls on each side.
+     * latency-min-difference above it, with minimum-requests calls on each side. A node within its
+     * latency-grace since it entered rotation is not judged: its cold start is not how it serves.
      */
     String latencyVerdict(PooledNode node, Collection<PooledNode> nodes, long nowNanos) {
-        if (!settings.latencyEjection()) {
+        if (!settings.latencyEjection() || nowNanos - node.inRotationSinceNanos() < settings.latencyGrace().toNanos()) {
             return null;
         }
         long[] mine = node.latencies(nowNanos);

@@ -26,24 +26,33 @@ import java.util.Objects;
  *                                 ejected as a latency outlier; 0: never for latency
  * @param latencyMinDifference     how far above its peers' median a node's must be to stand out, so
  *                                 that sub-millisecond differences eject none
+ * @param latencyGrace             how long a node that enters rotation (new, restarted, or back from an
+ *                                 ejection) is not judged on its latency: its first calls pay for its
+ *                                 cold start (a new connection, code not yet compiled) and say little
+ *                                 about how it will serve; timeouts and failures still eject it
  */
 public record OutlierSettings(int consecutiveFailures, int failurePercentThreshold, int failurePercentMargin,
                               int minimumRequests, Duration window, int maxEjectionPercent, int trialCalls,
-                              double latencyFactor, Duration latencyMinDifference) {
+                              double latencyFactor, Duration latencyMinDifference, Duration latencyGrace) {
 
     public static final double DEFAULT_LATENCY_FACTOR = 5;
     public static final Duration DEFAULT_LATENCY_MIN_DIFFERENCE = Duration.ofMillis(25);
+    public static final Duration DEFAULT_LATENCY_GRACE = Duration.ofSeconds(10);
 
     /** With the default latency-outlier rule. */
     public OutlierSettings(int consecutiveFailures, int failurePercentThreshold, int failurePercentMargin,
                            int minimumRequests, Duration window, int maxEjectionPercent, int trialCalls) {
         this(consecutiveFailures, failurePercentThreshold, failurePercentMargin, minimumRequests, window,
-                maxEjectionPercent, trialCalls, DEFAULT_LATENCY_FACTOR, DEFAULT_LATENCY_MIN_DIFFERENCE);
+                maxEjectionPercent, trialCalls, DEFAULT_LATENCY_FACTOR, DEFAULT_LATENCY_MIN_DIFFERENCE, DEFAULT_LATENCY_GRACE);
     }
 
     public OutlierSettings {
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(latencyMinDifference, "latencyMinDifference");
+        Objects.requireNonNull(latencyGrace, "latencyGrace");
+        if (latencyGrace.isNegative()) {
+            throw new IllegalArgumentException("latencyGrace must not be negative, got " + latencyGrace);
+        }
         if (!(latencyFactor == 0 || latencyFactor >= 1.5)) {
             throw new IllegalArgumentException("latencyFactor must be 0 (off) or at least 1.5, got " + latencyFactor);
         }

@@ -35,6 +35,8 @@ public final class PooledNode {
     private volatile long lastAnswerNanos = LONG_AGO;
     /** When a request to the node last timed out, System.nanoTime(); long ago before the first. */
     private volatile long lastTimeoutNanos = LONG_AGO;
+    /** When it entered rotation: when it was listed, or came back from its latest ejection, System.nanoTime(). */
+    private volatile long inRotationSinceNanos = System.nanoTime();
     /** When its latency was last compared with its peers', System.nanoTime(). */
     volatile long latencyCheckedNanos = LONG_AGO;
     private volatile NodeState state = NodeState.HEALTHY;
@@ -150,6 +152,11 @@ public final class PooledNode {
         return timeoutsSinceNanos;
     }
 
+    /** When it entered rotation (System.nanoTime()): listed, or back from its latest ejection. */
+    long inRotationSinceNanos() {
+        return inRotationSinceNanos;
+    }
+
     /** When it last answered a call (System.nanoTime()); long ago before its first answer. */
     long lastAnswerNanos() {
         return lastAnswerNanos;
@@ -223,8 +230,9 @@ public final class PooledNode {
     void moveTo(NodeState next, String reason) {
         if (state == NodeState.EJECTED && (next == NodeState.TRIAL || next == NodeState.HEALTHY)) {
             // back from an ejection: the latency that got it ejected would keep a latency-aware balancer
-            // from trying it again
+            // from trying it again, and its first calls may pay for a restart
             latency.forget();
+            inRotationSinceNanos = System.nanoTime();
         }
         state = next;
         stateReason = reason;

@@ -52,7 +52,12 @@ class OutlierEjectionTest {
     }
 
     private ServicePool pool(int maxEjectionPercent, int... ports) {
-        OutlierSettings outliers = new OutlierSettings(5, 50, 30, 10, Duration.ofSeconds(10), maxEjectionPercent, 3);
+        return pool(maxEjectionPercent, Duration.ZERO, ports);
+    }
+
+    private ServicePool pool(int maxEjectionPercent, Duration latencyGrace, int... ports) {
+        OutlierSettings outliers = new OutlierSettings(5, 50, 30, 10, Duration.ofSeconds(10), maxEjectionPercent, 3,
+                OutlierSettings.DEFAULT_LATENCY_FACTOR, OutlierSettings.DEFAULT_LATENCY_MIN_DIFFERENCE, latencyGrace);
         EjectionSettings settings = new EjectionSettings(3, Duration.ofMillis(100), Duration.ofMillis(300), 0.25, 0,
                 Duration.ofMillis(500), outliers);
         pool = new ServicePool("svc", clients::open, clients.probe(settings.probeTimeout()), settings, scheduler,
@@ -195,6 +200,27 @@ class OutlierEjectionTest {
         assertThat(slow.state()).isEqualTo(NodeState.EJECTED);
         assertThat(slow.stateReason()).startsWith("a median latency of ").contains("over its 10 calls in the last 10 s")
                 .contains("the other nodes' 1.").contains("over their 40 (latency-factor 5.0)");
+    }
+
+    @Test
+    void aNodeNewInRotationIsNotJudgedOnItsLatencyDuringItsGraceButIsAfterIt() throws InterruptedException {
+        Duration grace = Duration.ofMillis(400);
+        pool(10, grace, 1, 2, 3);
+        PooledNode cold = byPort(1);
+        for (int i = 0; i < 20; i++) {
+            answerIn(byPort(2), Duration.ofMillis(1));
+            answerIn(byPort(3), Duration.ofMillis(1));
+            answerIn(cold, Duration.ofMillis(300));
+            cold.latencyCheckedNanos = PooledNode.LONG_AGO;
+        }
+        assertThat(cold.state()).as("slow calls within its first %d ms in rotation", grace.toMillis())
+                .isEqualTo(NodeState.HEALTHY);
+
+        Thread.sleep(grace.toMillis());
+        answerIn(cold, Duration.ofMillis(300));
+
+        assertThat(cold.state()).as("as slow once its grace is over").isEqualTo(NodeState.EJECTED);
+        assertThat(cold.stateReason()).startsWith("a median latency of ");
     }
 
     @Test
