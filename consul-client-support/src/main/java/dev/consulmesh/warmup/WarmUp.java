@@ -65,7 +65,7 @@ public final class WarmUp {
             return step.name() + " skipped: " + result.skipped();
         }
         return step.name() + " " + result.calls() + " calls (" + result.failures() + " failed) in " + took.toMillis() + " ms"
-                + (result.settled() ? ", rate settled" : "");
+                + result.end().describe();
     }
 
     private void record(String step, Duration took) {

@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * What one step may spend: at most {@code calls} calls, {@code concurrency} in flight, none started after
  * {@code deadline} (a {@link System#nanoTime()} value), and none once its rate settled ({@link RateSettling}):
- * a JVM already warm (a second application context, a JIT that compiled everything) stops early.
+ * a JVM already warm (a second application context, a JIT that compiled everything) stops early. None either
+ * once every call failed for as long as settling takes: a path with nothing behind it (no node of the
+ * service up yet) fails fast and warms little, and would spend the whole budget doing so.
  */
 public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettling settling) {
 
@@ -31,17 +33,17 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
 
     /**
      * Makes the calls {@code call} returns, keeping {@code concurrency} in flight, until the budget's calls
-     * are made, its deadline passed or the rate settled; blocks until the last one completed. A call that
-     * fails is counted, not retried.
+     * are made, its deadline passed, the rate settled or every call failed for a settle-time; blocks until
+     * the last one completed. A call that fails is counted, not retried.
      */
     public StepResult spend(Supplier<? extends Publisher<?>> call) {
         AtomicLong made = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicLong completed = new AtomicLong();
-        AtomicBoolean settled = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Disposable running = Flux.range(0, calls)
-                .takeWhile(ignored -> !settled.get() && System.nanoTime() < deadline)
+                .takeWhile(ignored -> !stop.get() && System.nanoTime() < deadline)
                 .flatMap(ignored -> Mono.defer(() -> {
                     made.incrementAndGet();
                     return Flux.from(call.get()).then();
@@ -52,14 +54,25 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
                 .doFinally(signal -> finished.countDown())
                 .subscribe();
         RateSettling.Watch watch = settling.watch();
-        long before = 0;
+        StepResult.End end = StepResult.End.SPENT;
+        long completedBefore = 0;
+        long failedBefore = 0;
+        int failingSlices = 0;
         try {
             while (!finished.await(settling.slice().toNanos(), TimeUnit.NANOSECONDS)) {
-                long now = completed.get();
-                if (watch.settledAfterSlice(now - before)) {
-                    settled.set(true);
+                long completedNow = completed.get();
+                long failedNow = failed.get();
+                long completedInSlice = completedNow - completedBefore;
+                failingSlices = completedInSlice > 0 && failedNow - failedBefore == completedInSlice ? failingSlices + 1 : 0;
+                if (end == StepResult.End.SPENT && failingSlices >= RateSettling.SLICES) {
+                    end = StepResult.End.FAILING;
+                    stop.set(true);
+                } else if (end == StepResult.End.SPENT && watch.settledAfterSlice(completedInSlice)) {
+                    end = StepResult.End.SETTLED;
+                    stop.set(true);
                 }
-                before = now;
+                completedBefore = completedNow;
+                failedBefore = failedNow;
                 if (System.nanoTime() - deadline > GRACE.toNanos()) {
                     running.dispose(); // calls stuck past their own timeouts: what ran is what the step did
                     break;
@@ -69,6 +82,6 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
             running.dispose();
             Thread.currentThread().interrupt();
         }
-        return StepResult.ran(made.get(), failed.get(), settled.get());
+        return StepResult.ran(made.get(), failed.get(), end);
     }
 }

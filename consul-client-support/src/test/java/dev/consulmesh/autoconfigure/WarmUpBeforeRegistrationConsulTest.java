@@ -107,7 +107,7 @@ class WarmUpBeforeRegistrationConsulTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return StepResult.ran(0, 0, false);
+            return StepResult.ran(0, 0, StepResult.End.SPENT);
         }
     }
 

@@ -119,7 +119,7 @@ class WarmUpTest {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("deadline 300 ms: %d calls in %d ms%n", result.calls(), took.toMillis());
         assertThat(result.calls()).isBetween(1L, 300L / 10 * 2 + 2);
-        assertThat(result.settled()).isFalse();
+        assertThat(result.end()).isEqualTo(StepResult.End.SPENT);
     }
 
     @Test
@@ -129,7 +129,35 @@ class WarmUpTest {
 
         StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(5))); // about 1,000 calls per 100 ms slice
 
-        assertThat(result.settled()).isTrue();
+        assertThat(result.end()).isEqualTo(StepResult.End.SETTLED);
         assertThat(result.calls()).isLessThan(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aStepWhoseEveryCallFailsForASettleTimeEndsEarly() {
+        long started = System.nanoTime();
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 8, started + Duration.ofSeconds(60).toNanos(),
+                new RateSettling(Duration.ofMillis(400), 5));
+
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(2))
+                .then(Mono.error(new IllegalStateException("no node of the service is up"))));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(result.end()).isEqualTo(StepResult.End.FAILING);
+        assertThat(result.failures()).isEqualTo(result.calls()).isPositive();
+        assertThat(took).as("stopped after about a settle-time, not at the 60 s deadline").isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void callsThatFailOnlyAtFirstDoNotEndTheStep() {
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 8, System.nanoTime() + Duration.ofMillis(1500).toNanos(),
+                new RateSettling(Duration.ofMillis(400), 5));
+        long nodeUpAt = System.nanoTime() + Duration.ofMillis(200).toNanos();
+
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(2)).then(System.nanoTime() < nodeUpAt
+                ? Mono.error(new IllegalStateException("no node yet")) : Mono.empty()));
+
+        assertThat(result.end()).isNotEqualTo(StepResult.End.FAILING);
+        assertThat(result.failures()).isLessThan(result.calls());
     }
 }

@@ -96,7 +96,7 @@ class NewsRouteWarmUpConsulTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return StepResult.ran(0, 0, false);
+            return StepResult.ran(0, 0, StepResult.End.SPENT);
         }
     }
 
