@@ -86,8 +86,8 @@ public final class SimCallers {
             ServiceDiscovery discovery = new ServiceDiscovery(agent, discoveryProperties);
             NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER), MeshMetrics.inMemory(),
                     IoThreads.shared(io, NioSocketChannel.class));
-            MeshClient mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                    new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory());
+            MeshClient mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                    new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory()).build();
             mesh.prepare(service);
             Caller caller = new Caller(mesh, discovery);
             discovery.watchers().get(service).onChange(set -> caller.saw(set));

@@ -169,8 +169,10 @@ public class MeshConsulAutoConfiguration {
     public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
                                  MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics,
                                  ServiceCustomizations customizations, ObjectProvider<ObservationRegistry> observations) {
-        return new MeshClient(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics, customizations,
-                new ClientObservations(observations.getIfAvailable(() -> ObservationRegistry.NOOP)));
+        return MeshClient.builder(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics)
+                .customizations(customizations)
+                .observations(new ClientObservations(observations.getIfAvailable(() -> ObservationRegistry.NOOP)))
+                .build();
     }
 
     @Bean

@@ -1,43 +1,29 @@
 package dev.consulmesh.client;
 
-import dev.consulmesh.balancing.BalancingStrategy;
-import dev.consulmesh.balancing.LoadBalancer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import dev.consulmesh.discovery.DatacenterSets;
-import dev.consulmesh.discovery.HealthyNodes;
 import dev.consulmesh.discovery.HealthyNodesWatcher;
-import dev.consulmesh.discovery.InstanceHealth;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
-import dev.consulmesh.subset.Subsets;
 import dev.consulmesh.failure.CallFailure;
 import dev.consulmesh.failure.UnusableAnswerException;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.observation.ClientObservations;
 import dev.consulmesh.transport.wire.PacketHeaders;
 import dev.consulmesh.pool.PooledNode;
-import dev.consulmesh.pool.RecentCallWindow;
 import dev.consulmesh.pool.ServicePool;
-import dev.consulmesh.retry.AttemptTimeout;
-import dev.consulmesh.retry.HedgeDelay;
 import dev.consulmesh.retry.IdempotentPatterns;
-import dev.consulmesh.retry.RetryBudget;
 import dev.consulmesh.retry.RetryRule;
 import dev.consulmesh.traffic.CanaryRule;
-import dev.consulmesh.traffic.TrafficRouter;
-import dev.consulmesh.window.LatencyWindow;
 import reactor.core.publisher.Sinks;
 import java.util.NoSuchElementException;
 import dev.consulmesh.transport.client.RequestTimeoutException;
-import io.micrometer.core.instrument.Counter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 import tools.jackson.databind.JavaType;
-import tools.jackson.core.JacksonException;
 import reactor.core.publisher.Flux;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,12 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Calls services by name, like Nest's {@code ClientProxy} but across every healthy node of the
@@ -68,93 +51,81 @@ public final class MeshClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MeshClient.class);
 
     private final ServiceDiscovery discovery;
-    /** Between each service's sets from Consul and its pool: the subset this caller connects to. */
-    private final Subsets subsets;
-    private final NodeClients clients;
     private final ObjectMapper mapper;
     private final MeshClientProperties properties;
     private final IdempotentPatterns idempotentPatterns;
-    private final MeshMetrics metrics;
-    private final ServiceCustomizations customizations;
     private final ClientObservations observations;
-    private final ScheduledExecutorService probes;
-    private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
+    private final ServiceRoutes routes;
+    private final AnswerReading answers;
 
-    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
-                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
-        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none(),
-                ClientObservations.NONE);
-    }
-
-    /** @param customizations clients and balancers the application gave for single services */
-    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
-                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations) {
-        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, customizations, ClientObservations.NONE);
-    }
-
-    /** @param observations where calls and attempts are timed and traced ({@link ClientObservations#NONE}: nowhere) */
-    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
-                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ClientObservations observations) {
-        this(discovery, clients, mapper, properties, idempotentPatterns, metrics, ServiceCustomizations.none(), observations);
+    private MeshClient(Builder parts, ServiceRoutes routes) {
+        this.discovery = parts.discovery;
+        this.mapper = parts.mapper;
+        this.properties = parts.properties;
+        this.idempotentPatterns = parts.idempotentPatterns;
+        this.observations = parts.observations;
+        this.routes = routes;
+        this.answers = new AnswerReading(parts.mapper);
     }
 
     /**
-     * @param clients        the clients of every service without TLS settings of its own
-     * @param customizations clients and balancers the application gave for single services
-     * @param observations   where calls and attempts are timed and traced
+     * The one way to make a mesh client.
+     *
+     * @param clients            the clients of every service without TLS settings of its own
+     * @param idempotentPatterns patterns retried even after they were written, for every service
      */
-    public MeshClient(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
-                      IdempotentPatterns idempotentPatterns, MeshMetrics metrics, ServiceCustomizations customizations,
-                      ClientObservations observations) {
-        this.observations = observations;
-        this.discovery = discovery;
-        this.subsets = new Subsets(discovery, properties.getSubset());
-        this.clients = clients;
-        this.mapper = mapper;
-        this.properties = properties;
-        this.idempotentPatterns = idempotentPatterns;
-        this.metrics = metrics;
-        this.customizations = customizations;
-        // Fail at start-up, naming the settings, when they contradict each other or name no valid service.
-        properties.toEjectionSettings();
-        ServiceSettings.checkServiceNames(properties);
-        ServiceSettings.checkAll(properties);
-        checkDatacenters();
-        this.probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
+    public static Builder builder(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper,
+                                  MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
+        return new Builder(discovery, clients, mapper, properties, idempotentPatterns, metrics);
     }
 
-    /**
-     * Fails at start-up when a failover datacenter is one Consul does not know (a typo would otherwise
-     * only show when the local datacenter is down). When Consul cannot be asked now, says so and goes on.
-     */
-    private void checkDatacenters() {
-        Map<String, List<String>> wanted = new TreeMap<>();
-        if (!properties.getFailoverDatacenters().isEmpty()) {
-            wanted.put("mesh.client.failover-datacenters", properties.getFailoverDatacenters());
+    /** What a mesh client is made of; {@link #build()} checks the settings and makes it. */
+    public static final class Builder {
+        private final ServiceDiscovery discovery;
+        private final NodeClients clients;
+        private final ObjectMapper mapper;
+        private final MeshClientProperties properties;
+        private final IdempotentPatterns idempotentPatterns;
+        private final MeshMetrics metrics;
+        private ServiceCustomizations customizations = ServiceCustomizations.none();
+        private ClientObservations observations = ClientObservations.NONE;
+
+        private Builder(ServiceDiscovery discovery, NodeClients clients, ObjectMapper mapper, MeshClientProperties properties,
+                        IdempotentPatterns idempotentPatterns, MeshMetrics metrics) {
+            this.discovery = discovery;
+            this.clients = clients;
+            this.mapper = mapper;
+            this.properties = properties;
+            this.idempotentPatterns = idempotentPatterns;
+            this.metrics = metrics;
         }
-        properties.getServices().forEach((service, own) -> {
-            if (own.getFailoverDatacenters() != null && !own.getFailoverDatacenters().isEmpty()) {
-                wanted.put("mesh.client.services." + service + ".failover-datacenters", own.getFailoverDatacenters());
-            }
-        });
-        if (wanted.isEmpty()) {
-            return;
+
+        /** Clients and balancers the application gave for single services; none by default. */
+        public Builder customizations(ServiceCustomizations customizations) {
+            this.customizations = customizations;
+            return this;
         }
-        List<String> known;
-        try {
-            known = discovery.agent().client().getCatalogDatacenters(discovery.agent().aclToken()).getBody();
-        } catch (RuntimeException e) {
-            log.warn("cannot check the failover datacenters {} against Consul's: {}", wanted, e.getMessage());
-            return;
+
+        /** Where calls and attempts are timed and traced; nowhere ({@link ClientObservations#NONE}) by default. */
+        public Builder observations(ClientObservations observations) {
+            this.observations = observations;
+            return this;
         }
-        wanted.forEach((property, datacenters) -> {
-            for (String datacenter : datacenters) {
-                if (known == null || !known.contains(datacenter)) {
-                    throw new IllegalArgumentException(property + ": Consul at " + discovery.agent().address()
-                            + " knows no datacenter '" + datacenter + "' (it knows " + known + ")");
-                }
-            }
-        });
+
+        /**
+         * Fails at start-up, naming the settings, when they contradict each other, name no valid service or
+         * a failover datacenter Consul does not know (the one question it asks Consul); then starts the
+         * thread that probes ejected nodes. Services are watched from their first call on.
+         */
+        public MeshClient build() {
+            properties.toEjectionSettings();
+            ServiceSettings.checkServiceNames(properties);
+            ServiceSettings.checkAll(properties);
+            FailoverDatacenters.check(discovery, properties);
+            ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("mesh-probes", true));
+            return new MeshClient(this, new ServiceRoutes(discovery, clients, properties, idempotentPatterns, metrics,
+                    customizations, probes));
+        }
     }
 
     /**
@@ -181,7 +152,7 @@ public final class MeshClient implements AutoCloseable {
     private <T> Mono<T> send(String service, Object pattern, Object data, boolean keepBytes, Function<NodeReply, T> decoder) {
         return this.<T>call(service, pattern, data, keepBytes,
                 (node, values) -> values.collectList().<T>handle((list, sink) -> {
-                    T value = decode(node, () -> decoder.apply(new NodeReply(node.node(), list)));
+                    T value = AnswerReading.decode(node, () -> decoder.apply(new NodeReply(node.node(), list)));
                     if (value != null) {
                         sink.next(value);
                     }
@@ -206,7 +177,7 @@ public final class MeshClient implements AutoCloseable {
      * passes the answer on as it came.
      */
     public <T> Mono<T> send(String service, Object pattern, Object data, JavaType type) {
-        return send(service, pattern, data, RawAnswers.keepsBytes(type), reply -> convert(reply.value(), type, service, pattern));
+        return send(service, pattern, data, RawAnswers.keepsBytes(type), reply -> answers.convert(reply.value(), type, service, pattern));
     }
 
     /**
@@ -217,9 +188,9 @@ public final class MeshClient implements AutoCloseable {
      */
     public <T> Mono<NodeAnswer<T>> sendForAnswer(String service, Object pattern, Object data, JavaType type) {
         return send(service, pattern, data, RawAnswers.keepsBytes(type), reply -> {
-            T value = convert(reply.value(), type, service, pattern);
+            T value = answers.convert(reply.value(), type, service, pattern);
             if (value == null) {
-                throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern)
+                throw new UnusableAnswerException("service '" + service + "', pattern " + AnswerReading.describe(pattern)
                         + ": expected " + type.toCanonical() + ", got nothing");
             }
             return new NodeAnswer<>(value, reply.node());
@@ -239,7 +210,7 @@ public final class MeshClient implements AutoCloseable {
     /** As {@link #stream(String, Object, Object, Class)}, for a generic type. */
     public <T> Flux<T> stream(String service, Object pattern, Object data, JavaType type) {
         return this.<T>call(service, pattern, data, RawAnswers.keepsBytes(type), (node, values) -> values.<T>handle((value, sink) -> {
-            T read = decode(node, () -> convert(value, type, service, pattern));
+            T read = AnswerReading.decode(node, () -> answers.convert(value, type, service, pattern));
             if (read != null) {
                 sink.next(read);
             }
@@ -427,49 +398,6 @@ public final class MeshClient implements AutoCloseable {
         return headers;
     }
 
-    /** The caller's reading of a node's answer; whatever it throws makes the answer that node's unusable one. */
-    private static <T> T decode(PooledNode node, Supplier<T> reading) {
-        try {
-            return reading.get();
-        } catch (RuntimeException e) {
-            throw UnusableAnswerException.of(node.node().address(), e);
-        }
-    }
-
-    /** A value of the answer as the caller's type, or an unusable answer naming what was expected. */
-    private <T> T convert(JsonNode value, JavaType type, String service, Object pattern) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (RawAnswers.keepsBytes(type)) {
-            try {
-                @SuppressWarnings("unchecked")
-                T raw = (T) RawAnswers.read(value, type);
-                return raw;
-            } catch (IllegalArgumentException e) {
-                throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern) + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        try {
-            return mapper.treeToValue(value, type);
-        } catch (JacksonException e) {
-            throw new UnusableAnswerException("service '" + service + "', pattern " + describe(pattern) + ": expected "
-                    + type.toCanonical() + ", got " + abbreviate(value.toString()) + " (" + e.getOriginalMessage() + ")", e);
-        }
-    }
-
-    private static String describe(Object pattern) {
-        if (pattern instanceof JsonNode node && node.isString()) {
-            return "'" + node.stringValue() + "'";
-        }
-        return pattern instanceof String text ? "'" + text + "'" : String.valueOf(pattern);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
-    }
-
     /**
      * Whether a failed attempt is made again: the failure allows it ({@link RetryRule}), attempts and
      * deadline are left, and the service's retry budget grants it (counted either way).
@@ -532,42 +460,7 @@ public final class MeshClient implements AutoCloseable {
     }
 
     private ServiceRoute route(String service) {
-        ServiceRoute known = routes.get(service);
-        return known != null ? known : routes.computeIfAbsent(service, this::newRoute);
-    }
-
-    /** First call to a service: watch it in Consul, and keep its pool in step with the healthy set. */
-    private ServiceRoute newRoute(String service) {
-        ServiceSettings settings = ServiceSettings.of(properties, service);
-        NodeClients serviceClients = customizations.clients().getOrDefault(service, clients);
-        ServicePool pool = new ServicePool(service, serviceClients::open,
-                serviceClients.probe(properties.getEjection().getProbeTimeout()), properties.toEjectionSettings(),
-                settings.shares(), probes, metrics);
-        Consumer<HealthyNodes> toPool = subsets.between(service, settings.subsetSize(), settings.traffic().canary(),
-                properties.getZoneMetaKey(), pool::update);
-        HealthyNodesWatcher watcher = discovery.watch(service);
-        DatacenterSets datacenters = null;
-        if (settings.traffic().failoverDatacenters().isEmpty()) {
-            watcher.onChange(toPool);
-        } else {
-            datacenters = new DatacenterSets(watcher, settings.traffic().failoverDatacenters().stream()
-                    .map(datacenter -> discovery.watch(service, datacenter)).toList(), toPool);
-        }
-        HealthyNodes known = datacenters != null ? datacenters.current() : watcher.current();
-        if (known != null) {
-            toPool.accept(known);
-        }
-        Supplier<LoadBalancer> own = customizations.balancers().get(service);
-        LatencyWindow latencies = new LatencyWindow();
-        return new ServiceRoute(service, settings, watcher, datacenters, pool, toPool,
-                own != null ? own.get() : settings.strategy().newBalancer(),
-                new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
-                new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
-                metrics.retries(service), metrics.retriesDenied(service),
-                settings.traffic().isNone() ? null : new TrafficRouter(service, settings.traffic()),
-                new AttemptTimeout(settings.attemptTimeouts(), latencies),
-                settings.hedgeDelay() == null ? null : new HedgeDelay(settings.hedgeDelay(), settings.attemptTimeout(), latencies),
-                metrics.hedges(service));
+        return routes.of(service);
     }
 
     /** Before Consul's first answer about a service, a call waits for it (up to first-answer-timeout). */
@@ -597,45 +490,8 @@ public final class MeshClient implements AutoCloseable {
     /** Every service called so far, with its nodes as this caller sees them; by service name. */
     public Map<String, ServiceReport> status() {
         Map<String, ServiceReport> services = new TreeMap<>();
-        routes.forEach((service, route) -> services.put(service, status(route)));
+        routes.forEach((service, route) -> services.put(service, ServiceStatus.of(route, properties.getZoneMetaKey())));
         return services;
-    }
-
-    private ServiceReport status(ServiceRoute route) {
-        ServicePool pool = route.pool();
-        HealthyNodes set = pool.lastSet();
-        List<NodeReport> nodes = new ArrayList<>();
-        long now = System.nanoTime();
-        CanaryRule canary = route.settings().traffic().canary();
-        for (PooledNode node : pool.nodes()) {
-            InstanceHealth health = set == null ? null : set.health(node.node().instanceId());
-            RecentCallWindow.Summary recent = node.recentCalls();
-            nodes.add(new NodeReport(node.node().instanceId(), node.node().address(), node.state().text(),
-                    node.stateReason(), node.stateSince(), node.outstanding(), node.successes(), node.failures(),
-                    node.failuresInARow(), Math.round(node.windowFailurePercent()),
-                    tenths(node.latencyMillis()),
-                    health == null ? null : health.status().text(),
-                    node.diagnosis() == null ? null : node.diagnosis().text(),
-                    node.diagnosis() == null ? null : node.diagnosis().at(),
-                    new NodeReport.RecentCalls(RecentCallWindow.WINDOW.toSeconds(), tenths(recent.callsPerSecond()),
-                            tenths(recent.failurePercent()), tenths(recent.p99Millis())),
-                    node.node().metaValue(properties.getZoneMetaKey()), node.node().datacenter(), node.consulWeight(),
-                    Math.round(pool.slowStartShare(node, now) * 1000) / 10.0,
-                    canary == null ? null : canary.isCanary(node.node()),
-                    node.note() == null ? null : node.note().text(), node.note() == null ? null : node.note().at()));
-        }
-        RetryBudget.Usage budget = route.budget().usage();
-        return new ServiceReport(route.service(), pool.usable(), set == null ? 0 : set.nodes().size(), pool.inPanic(),
-                route.watcher().consulProblem(), route.watcher().consulProblemSince(), nodes,
-                route.attemptTimeout().describe(now), route.hedgeDelay() == null ? null : route.hedgeDelay().describe(now),
-                new ServiceReport.Budget(budget.windowSeconds(), budget.calls(), budget.retries(), budget.allowed(),
-                        (long) route.retries().count(), (long) route.retriesDenied().count(), (long) route.hedges().count(),
-                        route.hedgeDelay() != null),
-                route.watcher().registryFindings(), route.watcher().moreRegistryFindings());
-    }
-
-    private static double tenths(double value) {
-        return Math.round(value * 10) / 10.0;
     }
 
     private boolean isIdempotent(ServiceRoute route, JsonNode pattern) {
@@ -680,18 +536,7 @@ public final class MeshClient implements AutoCloseable {
 
     @Override
     public void close() {
-        probes.shutdownNow();
-        routes.values().forEach(route -> route.pool().close());
-        routes.clear();
-        subsets.close();
-    }
-
-    /** What every call to one service needs, found with one lookup. */
-    private record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
-                                DatacenterSets datacenters, ServicePool pool, Consumer<HealthyNodes> toPool,
-                                LoadBalancer balancer, RetryBudget budget,
-                                IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
-                                TrafficRouter router, AttemptTimeout attemptTimeout, HedgeDelay hedgeDelay, Counter hedges) {
+        routes.close();
     }
 
     /** One call across its attempts. */

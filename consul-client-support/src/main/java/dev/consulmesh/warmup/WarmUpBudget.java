@@ -39,6 +39,7 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
     public StepResult spend(Supplier<? extends Publisher<?>> call) {
         AtomicLong made = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong succeeded = new AtomicLong();
         AtomicLong completed = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
@@ -46,7 +47,7 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
                 .takeWhile(ignored -> !stop.get() && System.nanoTime() < deadline)
                 .flatMap(ignored -> Mono.defer(() -> {
                     made.incrementAndGet();
-                    return Flux.from(call.get()).then();
+                    return Flux.from(call.get()).then().doOnSuccess(ignoredValue -> succeeded.incrementAndGet());
                 }).onErrorResume(error -> {
                     failed.incrementAndGet();
                     return Mono.empty();
@@ -56,14 +57,20 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
         RateSettling.Watch watch = settling.watch();
         StepResult.End end = StepResult.End.SPENT;
         long completedBefore = 0;
-        long failedBefore = 0;
+        long succeededBefore = 0;
         int failingSlices = 0;
         try {
             while (!finished.await(settling.slice().toNanos(), TimeUnit.NANOSECONDS)) {
                 long completedNow = completed.get();
-                long failedNow = failed.get();
+                long succeededNow = succeeded.get();
                 long completedInSlice = completedNow - completedBefore;
-                failingSlices = completedInSlice > 0 && failedNow - failedBefore == completedInSlice ? failingSlices + 1 : 0;
+                // failing: no call succeeded since the last success, over slices in which calls ended (a slice in
+                // which none ended, a pause of a JVM still starting, neither counts nor breaks the run)
+                if (succeededNow != succeededBefore) {
+                    failingSlices = 0;
+                } else if (completedInSlice > 0) {
+                    failingSlices++;
+                }
                 if (end == StepResult.End.SPENT && failingSlices >= RateSettling.SLICES) {
                     end = StepResult.End.FAILING;
                     stop.set(true);
@@ -72,7 +79,7 @@ public record WarmUpBudget(int calls, int concurrency, long deadline, RateSettli
                     stop.set(true);
                 }
                 completedBefore = completedNow;
-                failedBefore = failedNow;
+                succeededBefore = succeededNow;
                 if (System.nanoTime() - deadline > GRACE.toNanos()) {
                     running.dispose(); // calls stuck past their own timeouts: what ran is what the step did
                     break;

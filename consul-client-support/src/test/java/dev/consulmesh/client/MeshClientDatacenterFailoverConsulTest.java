@@ -75,8 +75,8 @@ class MeshClientDatacenterFailoverConsulTest {
         properties.setAttemptTimeout(Duration.ofMillis(500));
         ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at(dc1.host(), dc1.httpPort()), new DiscoveryProperties());
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        MeshClient mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("where")), MeshMetrics.inMemory());
+        MeshClient mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("where")), MeshMetrics.inMemory()).build();
         started.add(discovery);
         started.add(clients);
         started.add(mesh);

@@ -81,8 +81,8 @@ class MeshClientFailoverConsulTest {
         metrics = MeshMetrics.inMemory();
         ServiceDiscovery serviceDiscovery = new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()), discovery);
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        mesh = new MeshClient(serviceDiscovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), metrics);
+        mesh = MeshClient.builder(serviceDiscovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), metrics).build();
         started.add(serviceDiscovery);
         started.add(clients);
         started.add(mesh);

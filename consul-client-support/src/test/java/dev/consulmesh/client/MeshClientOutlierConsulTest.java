@@ -118,8 +118,8 @@ class MeshClientOutlierConsulTest {
         metrics = MeshMetrics.inMemory();
         ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()), new DiscoveryProperties());
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read", "strict")), metrics);
+        mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read", "strict")), metrics).build();
         started.add(discovery);
         started.add(clients);
         started.add(mesh);

@@ -72,8 +72,8 @@ class MeshClientOutstandingConsulTest {
         MeshClientProperties properties = new MeshClientProperties();
         properties.setStrategy(BalancingStrategy.LEAST_OUTSTANDING);
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory());
+        mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory()).build();
         started.add(discovery);
         started.add(clients);
         started.add(mesh);

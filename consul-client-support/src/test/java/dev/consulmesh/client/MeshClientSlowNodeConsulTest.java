@@ -103,8 +103,8 @@ class MeshClientSlowNodeConsulTest {
         metrics = MeshMetrics.inMemory();
         ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()), new DiscoveryProperties());
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), metrics);
+        mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), metrics).build();
         started.add(discovery);
         started.add(clients);
         started.add(mesh);

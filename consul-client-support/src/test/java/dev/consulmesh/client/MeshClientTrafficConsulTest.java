@@ -82,8 +82,8 @@ class MeshClientTrafficConsulTest {
         settings.accept(properties);
         ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()), new DiscoveryProperties());
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
-        mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory());
+        mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory()).build();
         started.add(discovery);
         started.add(clients);
         started.add(mesh);

@@ -98,8 +98,8 @@ class MeshClientTypedConsulTest {
         started.add(discovery);
         NodeClients clients = new NodeClients(properties.toOptions(), new PacketCodec(MAPPER));
         started.add(clients);
-        mesh = new MeshClient(discovery, clients, MAPPER, properties,
-                new IdempotentPatterns(new PatternRoute(MAPPER), List.of()), MeshMetrics.inMemory(), customizations);
+        mesh = MeshClient.builder(discovery, clients, MAPPER, properties,
+                new IdempotentPatterns(new PatternRoute(MAPPER), List.of()), MeshMetrics.inMemory()).customizations(customizations).build();
         started.add(mesh);
         for (String service : List.of("svc", "other")) {
             mesh.prepare(service);

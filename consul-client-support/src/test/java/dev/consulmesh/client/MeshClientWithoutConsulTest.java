@@ -26,9 +26,9 @@ class MeshClientWithoutConsulTest {
         properties.setFirstAnswerTimeout(Duration.ofMillis(500));
         ObjectMapper mapper = new ObjectMapper();
         try (ServiceDiscovery discovery = new ServiceDiscovery(ConsulAgent.at("127.0.0.1", FreePorts.next()), properties);
-             MeshClient mesh = new MeshClient(discovery, new NodeClients(TcpClientOptions.defaults(), new PacketCodec(mapper)),
+             MeshClient mesh = MeshClient.builder(discovery, new NodeClients(TcpClientOptions.defaults(), new PacketCodec(mapper)),
                      mapper, new MeshClientProperties(), new IdempotentPatterns(new PatternRoute(mapper), List.of()),
-                     MeshMetrics.inMemory())) {
+                     MeshMetrics.inMemory()).build()) {
             assertThatThrownBy(() -> mesh.send("news", "fetchLatestNews", 0).block(Duration.ofSeconds(10)))
                     .isInstanceOf(NoHealthyNodeException.class)
                     .hasMessageContaining("no healthy instance of service 'news'")

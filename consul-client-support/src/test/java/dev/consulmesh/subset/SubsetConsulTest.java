@@ -68,8 +68,8 @@ class SubsetConsulTest {
             ServiceDiscovery discovery = started.add(new ServiceDiscovery(ConsulAgent.at(consul.host(), consul.httpPort()),
                     new DiscoveryProperties()));
             NodeClients clients = started.add(new NodeClients(properties.toOptions(), new PacketCodec(MAPPER)));
-            callers.add(started.add(new MeshClient(discovery, clients, MAPPER, properties,
-                    new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory())));
+            callers.add(started.add(MeshClient.builder(discovery, clients, MAPPER, properties,
+                    new IdempotentPatterns(new PatternRoute(MAPPER), List.of("read")), MeshMetrics.inMemory()).build()));
         }
         callers.forEach(caller -> caller.prepare("wide"));
 

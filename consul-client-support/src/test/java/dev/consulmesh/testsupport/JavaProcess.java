@@ -56,9 +56,16 @@ public final class JavaProcess extends LoggedProcess {
         return new JavaProcess(name, command, environment);
     }
 
+    /**
+     * The warm-up before readiness of a process the tests start: short, since they test what it does, not
+     * how fast it starts (WarmUpBeforeRegistrationConsulTest and NewsRouteWarmUpConsulTest test the warm-up,
+     * bench/warmstart measures it). A system property: a test's own {@code --mesh.warm-up.*} argument wins.
+     */
+    static final String WARM_UP = "-Dmesh.warm-up.max-duration=2s";
+
     private static List<String> javaCommand(List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", WARM_UP));
         command.addAll(jvmOptions);
         return command;
     }

@@ -149,6 +149,20 @@ class WarmUpTest {
     }
 
     @Test
+    void failingCallsSlowerThanASliceEndTheStepToo() {
+        long started = System.nanoTime();
+        WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 32, started + Duration.ofSeconds(60).toNanos(),
+                new RateSettling(Duration.ofMillis(400), 5));
+
+        // every call takes three slices to fail, so slices in which none ends alternate with bursts
+        StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(300))
+                .then(Mono.error(new IllegalStateException("503: no node of the service is up"))));
+
+        assertThat(result.end()).isEqualTo(StepResult.End.FAILING);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
     void callsThatFailOnlyAtFirstDoNotEndTheStep() {
         WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 8, System.nanoTime() + Duration.ofMillis(1500).toNanos(),
                 new RateSettling(Duration.ofMillis(400), 5));

@@ -132,10 +132,9 @@ final class MeshCluster implements AutoCloseable {
                 "--management.server.port=" + managementPort,
                 "--management.server.address=127.0.0.1",
                 "--gateway.news.expose-node=true",  // LoadGenerator counts answers per node
-                // These scenarios assert that every node serves and is listed healthy with or without load:
-                // round robin gives each node its turn. Under peak-EWMA (the default) the gateway's warm-up
-                // can eject a node whose first answers are a cold JVM's, and with no load a node on trial
-                // stays on trial.
+                // These scenarios assert that every node serves, with or without load: round robin gives each
+                // node its turn, where peak-EWMA (the default) sends a node whose first answers were a cold
+                // JVM's few calls until its latency fades.
                 "--mesh.client.strategy=round-robin",
                 "--mesh.registration.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s"));
