@@ -9,7 +9,7 @@ import dev.consulmesh.balancing.LoadBalancer;
 import dev.consulmesh.client.ServiceCustomizations;
 import dev.consulmesh.client.ServiceBalancer;
 import dev.consulmesh.observation.ClientObservations;
-import io.micrometer.observation.ObservationRegistry;
+import dev.consulmesh.observation.MeshInstrumentation;
 import dev.consulmesh.client.MeshClientProperties;
 import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.consul.ConsulAgent;
@@ -168,10 +168,10 @@ public class MeshConsulAutoConfiguration {
     @ConditionalOnMissingBean
     public MeshClient meshClient(ServiceDiscovery discovery, NodeClients clients, PacketCodec codec,
                                  MeshClientProperties properties, IdempotentPatterns idempotentPatterns, MeshMetrics metrics,
-                                 ServiceCustomizations customizations, ObjectProvider<ObservationRegistry> observations) {
+                                 ServiceCustomizations customizations, MeshInstrumentation instrumentation) {
         return MeshClient.builder(discovery, clients, codec.mapper(), properties, idempotentPatterns, metrics)
                 .customizations(customizations)
-                .observations(new ClientObservations(observations.getIfAvailable(() -> ObservationRegistry.NOOP)))
+                .observations(new ClientObservations(instrumentation))
                 .build();
     }
 

@@ -2,6 +2,7 @@ package dev.consulmesh.autoconfigure;
 
 import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.observation.MeshInstrumentation;
 import dev.consulmesh.transport.server.HandlerRegistry;
 import dev.consulmesh.transport.server.PayloadValidator;
 import dev.consulmesh.transport.server.TcpServer;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.validation.Validator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,13 +28,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The NestJS-compatible TCP transport: codec, handler registry filled from annotated beans, the mesh's
  * meters, and a TCP server that runs when the application has handlers; its TLS from PEM files or from
- * one of the application's SSL bundles ({@code spring.ssl.bundle.*}). Handler invocations are observed in
- * the application's {@code ObservationRegistry} when it has one (Spring Boot's, with tracing when
- * Micrometer Tracing is on the classpath).
+ * one of the application's SSL bundles ({@code spring.ssl.bundle.*}). Calls and handler invocations are
+ * observed in the application's {@code ObservationRegistry} when it has one and anything but meters watches
+ * it (tracing); when only meters would, they are timed directly ({@link ObservationUse}).
  */
 @AutoConfiguration(after = {JacksonAutoConfiguration.class, SslAutoConfiguration.class})
 public class MeshTransportAutoConfiguration {
@@ -72,15 +75,23 @@ public class MeshTransportAutoConfiguration {
         return new MeshMetrics(registry.getIfAvailable(SimpleMeterRegistry::new));
     }
 
+    /** How calls and handlers are instrumented: observations, or their timers alone when nothing traces ({@link ObservationUse}). */
+    @Bean
+    @ConditionalOnMissingBean
+    public MeshInstrumentation meshInstrumentation(ListableBeanFactory beans, Environment environment,
+                                                   ObjectProvider<ObservationRegistry> observations,
+                                                   ObjectProvider<MeterRegistry> meters) {
+        return ObservationUse.of(beans, environment, observations.getIfAvailable(), meters.getIfAvailable());
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public TcpServer meshTcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec,
                                    MeshMetrics metrics, ObjectProvider<SslBundles> sslBundles,
-                                   ObjectProvider<ObservationRegistry> observations) {
+                                   MeshInstrumentation instrumentation) {
         String tlsPrefix = properties.prefix() + ".tls";
         return new TcpServer(properties, handlers, codec, metrics,
-                TlsSetup.server(properties.getTls(), tlsPrefix, sslBundles.getIfAvailable()),
-                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+                TlsSetup.server(properties.getTls(), tlsPrefix, sslBundles.getIfAvailable()), instrumentation);
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package dev.consulmesh.transport.server;
 
 import dev.consulmesh.metrics.MeshMetrics;
+import dev.consulmesh.observation.DirectTimers;
 import dev.consulmesh.observation.InboundContext;
+import dev.consulmesh.observation.MeshInstrumentation;
 import dev.consulmesh.observation.MeshObservations;
 import dev.consulmesh.observation.TraceContextFilter;
 import io.micrometer.core.instrument.Counter;
@@ -20,18 +22,22 @@ import java.util.function.Supplier;
  * Times and traces each handler invocation ({@value MeshObservations#HANDLER}), continuing the caller's
  * trace from the packet's headers when they hold a sound one, and keeps a request's deadline: a handler
  * whose caller already gave up is not started; its request is answered with a timeout error and counted
- * ({@code mesh.tcp.server.deadline.expired}).
+ * ({@code mesh.tcp.server.deadline.expired}). Instrumented by {@link MeshInstrumentation#timing timers
+ * alone}, an invocation is the same timer without an observation (and continues no trace).
  */
 final class HandlerObservations {
 
     private final ObservationRegistry registry;
+    private final DirectTimers timers;
     private final MeshMetrics metrics;
     private final TraceContextFilter traceContext;
     private final Duration maxDeadline;
     private final Map<String, Counter> expiredByRoute = new ConcurrentHashMap<>();
 
-    HandlerObservations(ObservationRegistry registry, MeshMetrics metrics, Duration maxDeadline) {
-        this.registry = registry;
+    HandlerObservations(MeshInstrumentation instrumentation, MeshMetrics metrics, Duration maxDeadline) {
+        this.registry = instrumentation.registry();
+        this.timers = instrumentation.timers(MeshObservations.HANDLER,
+                MeshObservations.PATTERN, MeshObservations.KIND, MeshObservations.OUTCOME);
         this.metrics = metrics;
         this.traceContext = new TraceContextFilter(metrics);
         this.maxDeadline = maxDeadline;
@@ -41,6 +47,10 @@ final class HandlerObservations {
     Invocation start(HandlerMethod method, MessageContext context, Map<String, String> headers, boolean event,
                      long readAtNanos) {
         Map<String, String> trace = traceContext.accept(headers, context.remoteAddress());
+        RequestDeadline deadline = event ? RequestDeadline.NONE : RequestDeadline.of(headers, readAtNanos, maxDeadline);
+        if (timers != null) {
+            return new Invocation(Observation.NOOP, timers.now(), deadline, context.route(), event);
+        }
         InboundContext inbound = new InboundContext(trace, event);
         if (context.remoteAddress() instanceof InetSocketAddress peer) {
             // a URI, as tracing's handlers parse it into the span's remote endpoint
@@ -53,22 +63,26 @@ final class HandlerObservations {
                 .lowCardinalityKeyValue(MeshObservations.KIND, event ? "event" : "request")
                 .highCardinalityKeyValue("handler", method.description())
                 .start();
-        RequestDeadline deadline = event ? RequestDeadline.NONE : RequestDeadline.of(headers, readAtNanos, maxDeadline);
-        return new Invocation(observation, deadline, context.route());
+        return new Invocation(observation, 0, deadline, context.route(), event);
     }
 
     /** One handler invocation being observed; it ends once, however its answers end. */
     final class Invocation {
 
         private final Observation observation;
+        private final long startedAt;
         private final RequestDeadline deadline;
         private final String route;
+        private final boolean event;
         private final AtomicBoolean ended = new AtomicBoolean();
 
-        private Invocation(Observation observation, RequestDeadline deadline, String route) {
+        /** @param startedAt when timing without an observation ({@link DirectTimers#now()}), else unused */
+        private Invocation(Observation observation, long startedAt, RequestDeadline deadline, String route, boolean event) {
             this.observation = observation;
+            this.startedAt = startedAt;
             this.deadline = deadline;
             this.route = route;
+            this.event = event;
         }
 
         /**
@@ -82,6 +96,9 @@ final class HandlerObservations {
                 return Flux.error(new RpcException("deadline exceeded: the caller's timeout of " + deadline.timeoutMillis()
                         + " ms had passed before the handler of '" + route + "' started"));
             }
+            if (timers != null) {
+                return handler.get();
+            }
             try (Observation.Scope scope = observation.openScope()) {
                 return handler.get();
             }
@@ -89,14 +106,19 @@ final class HandlerObservations {
 
         /** The handler's answers, ending the observation with them; reactive handlers see it in Reactor's context. */
         Flux<Object> observe(Flux<Object> answers) {
-            return answers.doOnComplete(() -> end(MeshObservations.SUCCESS, null))
+            Flux<Object> ending = answers.doOnComplete(() -> end(MeshObservations.SUCCESS, null))
                     .doOnError(error -> end("error", error))
-                    .doOnCancel(() -> end(MeshObservations.CANCELLED, null))
-                    .contextWrite(context -> context.put(MeshObservations.REACTOR_CONTEXT_KEY, observation));
+                    .doOnCancel(() -> end(MeshObservations.CANCELLED, null));
+            return timers != null ? ending
+                    : ending.contextWrite(context -> context.put(MeshObservations.REACTOR_CONTEXT_KEY, observation));
         }
 
         private void end(String outcome, Throwable error) {
             if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            if (timers != null) {
+                timers.record(startedAt, error, route, event ? "event" : "request", outcome);
                 return;
             }
             observation.lowCardinalityKeyValue(MeshObservations.OUTCOME, outcome);

@@ -3,7 +3,7 @@ package dev.consulmesh.transport.server;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
-import io.micrometer.observation.ObservationRegistry;
+import dev.consulmesh.observation.MeshInstrumentation;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -63,12 +63,12 @@ public final class TcpServer {
     /** @param tls the TLS context of each accepted connection (see {@link TlsSetup#server}); null for plain TCP */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
                      CurrentTlsContext tls) {
-        this(properties, handlers, codec, metrics, tls, ObservationRegistry.NOOP);
+        this(properties, handlers, codec, metrics, tls, MeshInstrumentation.NONE);
     }
 
-    /** @param observations where handler invocations are timed and traced ({@code ObservationRegistry.NOOP}: nowhere) */
+    /** @param observations how handler invocations are timed and traced ({@link MeshInstrumentation#NONE}: not at all) */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
-                     CurrentTlsContext tls, ObservationRegistry observations) {
+                     CurrentTlsContext tls, MeshInstrumentation observations) {
         this(properties, handlers, codec, metrics, tls, observations, null);
     }
 
@@ -79,11 +79,11 @@ public final class TcpServer {
      * @param sharedGroup accepts and serves the connections; not shut down when this server stops
      */
     public TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, EventLoopGroup sharedGroup) {
-        this(properties, handlers, codec, MeshMetrics.inMemory(), null, ObservationRegistry.NOOP, sharedGroup);
+        this(properties, handlers, codec, MeshMetrics.inMemory(), null, MeshInstrumentation.NONE, sharedGroup);
     }
 
     private TcpServer(TcpServerProperties properties, HandlerRegistry handlers, PacketCodec codec, MeshMetrics metrics,
-                      CurrentTlsContext tls, ObservationRegistry observations, EventLoopGroup sharedGroup) {
+                      CurrentTlsContext tls, MeshInstrumentation observations, EventLoopGroup sharedGroup) {
         this.sharedGroup = sharedGroup;
         this.properties = properties;
         this.handlers = handlers;

@@ -3,7 +3,7 @@ package dev.consulmesh.transport.server;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
-import io.micrometer.observation.ObservationRegistry;
+import dev.consulmesh.observation.MeshInstrumentation;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -20,7 +20,7 @@ final class EmbeddedServerConnection {
         BlockingHandlerExecutor blocking = new BlockingHandlerExecutor(properties.getBlocking().getMaxConcurrency(),
                 properties.getBlocking().getMaxQueued(), properties.prefix() + ".blocking", violations);
         ServerPipeline pipeline = new ServerPipeline(properties, null, new RequestDispatcher(registry, codec, violations, blocking,
-                        new HandlerObservations(ObservationRegistry.NOOP, MeshMetrics.inMemory(), properties.getMaxDeadline())),
+                        new HandlerObservations(MeshInstrumentation.NONE, MeshMetrics.inMemory(), properties.getMaxDeadline())),
                 violations, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         channel = new EmbeddedChannel(pipeline);
     }
