@@ -5,6 +5,7 @@ import dev.consulmesh.discovery.HealthyNodesWatcher;
 import dev.consulmesh.discovery.ServiceDiscovery;
 import dev.consulmesh.discovery.ServiceNode;
 import dev.consulmesh.consul.ConsulAgent;
+import dev.consulmesh.consul.ConsulHttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.consul.model.http.agent.NewService;
@@ -24,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * watches that service with a blocking query; the passing instances, sorted by id, give every caller its
  * position. A caller that dies stops passing its check and drops out after the TTL; one that closes
  * deregisters. Until Consul lists this caller (or when it refuses to register it), the position comes
- * from the caller id's hash.
+ * from the caller id's hash. A registration Consul did not answer in time (an agent under load) may still
+ * have taken effect: the check is passed all the same, and a pass Consul refuses registers again.
  */
 final class CallerRoster implements AutoCloseable {
 
@@ -102,21 +104,28 @@ final class CallerRoster implements AutoCloseable {
         caller.setCheck(check);
         try {
             agent.client().agentServiceRegister(agent.aclToken(), caller);
-            pass();
-            synchronized (this) {
-                if (joined) {
-                    long every = Math.max(100, ttl.toMillis() / 3);
-                    passing = scheduler.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
-                }
-            }
+            keepPassing();
             log.info("registered as caller {} of {} in Consul (TTL {} ms), to learn this caller's subset",
                     instanceId, callersService, ttl.toMillis());
-        } catch (RuntimeException e) {
+        } catch (ConsulHttpException refused) {
             log.warn("cannot register as caller {} in Consul at {}: {}; this caller's subset comes from its id's hash"
                             + " (check the token's service:write on {}); retrying in {} ms", instanceId, agent.address(),
-                    e.getMessage(), callersService, ttl.toMillis());
+                    refused.getMessage(), callersService, ttl.toMillis());
             scheduler.schedule(this::register, ttl.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException unanswered) {
+            log.warn("no answer from Consul at {} to registering caller {} ({}); passing its check as if registered:"
+                            + " a pass Consul refuses registers it again", agent.address(), instanceId, unanswered.getMessage());
+            keepPassing();
         }
+    }
+
+    /** Passes the caller's check now and every third of the TTL, unless it already does (once per roster). */
+    private synchronized void keepPassing() {
+        if (!joined || passing != null) {
+            return;
+        }
+        long every = Math.max(100, ttl.toMillis() / 3);
+        passing = scheduler.scheduleWithFixedDelay(this::pass, 0, every, TimeUnit.MILLISECONDS);
     }
 
     private void pass() {
