@@ -17,10 +17,15 @@ final class EmbeddedServerConnection {
     final EmbeddedChannel channel;
 
     EmbeddedServerConnection(TcpServerProperties properties, HandlerRegistry registry, PacketCodec codec) {
+        this(properties, registry, codec, MeshInstrumentation.NONE);
+    }
+
+    EmbeddedServerConnection(TcpServerProperties properties, HandlerRegistry registry, PacketCodec codec,
+                             MeshInstrumentation instrumentation) {
         BlockingHandlerExecutor blocking = new BlockingHandlerExecutor(properties.getBlocking().getMaxConcurrency(),
                 properties.getBlocking().getMaxQueued(), properties.prefix() + ".blocking", violations);
         ServerPipeline pipeline = new ServerPipeline(properties, null, new RequestDispatcher(registry, codec, violations, blocking,
-                        new HandlerObservations(MeshInstrumentation.NONE, MeshMetrics.inMemory(), properties.getMaxDeadline())),
+                        new HandlerObservations(instrumentation, MeshMetrics.inMemory(), properties.getMaxDeadline())),
                 violations, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
         channel = new EmbeddedChannel(pipeline);
     }
