@@ -1,13 +1,12 @@
 package dev.consulmesh.observation;
 
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import dev.consulmesh.testsupport.TimerIds;
 import org.junit.jupiter.api.Test;
 import reactor.util.context.Context;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +15,6 @@ import tools.jackson.databind.node.StringNode;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,11 +37,11 @@ class ClientObservationsTest {
         SimpleMeterRegistry timedMeters = new SimpleMeterRegistry(SimpleConfig.DEFAULT, timedClock);
         exercise(new ClientObservations(MeshInstrumentation.timing(timedMeters)), timedClock);
 
-        Map<String, String> observed = timers(observedMeters);
+        Map<String, String> observed = TimerIds.of(observedMeters, ClientObservationsTest::countAndTime);
         assertThat(observed).as("what the observations recorded").hasSize(7)
                 .containsKey("mesh.client.call{error=IllegalStateException, kind=request, outcome=timed_out,"
                         + " pattern=fetchLatestNews, service=news}");
-        assertThat(timers(timedMeters)).isEqualTo(observed);
+        assertThat(TimerIds.of(timedMeters, ClientObservationsTest::countAndTime)).isEqualTo(observed);
     }
 
     @Test
@@ -83,16 +81,7 @@ class ClientObservationsTest {
         event.cancelled();
     }
 
-    /** Every timer by its id (name and tags), with its count and total time. */
-    private static Map<String, String> timers(MeterRegistry meters) {
-        Map<String, String> timers = new TreeMap<>();
-        for (Meter meter : meters.getMeters()) {
-            if (meter instanceof Timer timer) {
-                timers.put(meter.getId().getName() + meter.getId().getTags().toString().replace("tag(", "").replace(")", "")
-                                .replace("[", "{").replace("]", "}"),
-                        timer.count() + " in " + timer.totalTime(TimeUnit.MILLISECONDS) + " ms");
-            }
-        }
-        return timers;
+    private static String countAndTime(Timer timer) {
+        return timer.count() + " in " + timer.totalTime(TimeUnit.MILLISECONDS) + " ms";
     }
 }

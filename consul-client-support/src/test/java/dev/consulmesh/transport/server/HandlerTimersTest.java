@@ -1,10 +1,9 @@
 package dev.consulmesh.transport.server;
 
 import dev.consulmesh.observation.MeshInstrumentation;
+import dev.consulmesh.testsupport.TimerIds;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.wire.PatternRoute;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +16,6 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,13 +52,13 @@ class HandlerTimersTest {
         SimpleMeterRegistry timedMeters = new SimpleMeterRegistry();
         serve(MeshInstrumentation.timing(timedMeters));
 
-        Map<String, Long> observed = counts(observedMeters);
+        Map<String, Long> observed = TimerIds.of(observedMeters, Timer::count);
         assertThat(observed).as("what the observations recorded")
                 .containsEntry("mesh.server.handler{error=none, kind=request, outcome=success, pattern=read}", 2L)
                 .containsEntry("mesh.server.handler{error=none, kind=event, outcome=success, pattern=task}", 1L)
                 .containsEntry("mesh.server.handler{error=IllegalStateException, kind=request, outcome=error, pattern=broken}", 1L)
                 .hasSize(3);
-        assertThat(counts(timedMeters)).isEqualTo(observed);
+        assertThat(TimerIds.of(timedMeters, Timer::count)).isEqualTo(observed);
     }
 
     /** Two reads, a broken handler and an event, through the server pipeline instrumented so. */
@@ -85,17 +83,5 @@ class HandlerTimersTest {
         for (ByteBuf out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
             out.release();
         }
-    }
-
-    /** Every timer by its id (name and tags), with its count. */
-    private static Map<String, Long> counts(MeterRegistry meters) {
-        Map<String, Long> counts = new TreeMap<>();
-        for (Meter meter : meters.getMeters()) {
-            if (meter instanceof Timer timer) {
-                counts.put(meter.getId().getName() + meter.getId().getTags().toString().replace("tag(", "").replace(")", "")
-                        .replace("[", "{").replace("]", "}"), timer.count());
-            }
-        }
-        return counts;
     }
 }
