@@ -44,13 +44,13 @@ public final class ClientObservations {
     public Observed startCall(String service, JsonNode pattern, boolean event, Observation caller) {
         String patternTag = MeshObservations.patternTag(pattern);
         if (callTimers != null) {
-            return new Observed(new Timing(callTimers, callTimers.now(), service, patternTag, kind(event)));
+            return new Observed(new Timing(callTimers, callTimers.now(), service, patternTag, MeshObservations.kind(event)));
         }
         return new Observed(Observation.createNotStarted(MeshObservations.CALL, registry)
                 .contextualName((event ? "emit " : "send ") + service + " " + patternTag)
                 .lowCardinalityKeyValue(MeshObservations.SERVICE, service)
                 .lowCardinalityKeyValue(MeshObservations.PATTERN, patternTag)
-                .lowCardinalityKeyValue(MeshObservations.KIND, kind(event))
+                .lowCardinalityKeyValue(MeshObservations.KIND, MeshObservations.kind(event))
                 .parentObservation(caller)
                 .start());
     }
@@ -58,7 +58,8 @@ public final class ClientObservations {
     /** An attempt on one node, a child of its call; its context's headers hold the trace context once started. */
     public Attempt startAttempt(Observed call, String service, JsonNode pattern, boolean event, String node) {
         if (attemptTimers != null) {
-            Timing timing = new Timing(attemptTimers, attemptTimers.now(), service, MeshObservations.patternTag(pattern), kind(event));
+            Timing timing = new Timing(attemptTimers, attemptTimers.now(), service, MeshObservations.patternTag(pattern),
+                    MeshObservations.kind(event));
             return new Attempt(new Observed(timing), null);
         }
         OutboundContext context = new OutboundContext(event);
@@ -70,15 +71,11 @@ public final class ClientObservations {
                 .contextualName((event ? "emit " : "send ") + patternTag)
                 .lowCardinalityKeyValue(MeshObservations.SERVICE, service)
                 .lowCardinalityKeyValue(MeshObservations.PATTERN, patternTag)
-                .lowCardinalityKeyValue(MeshObservations.KIND, kind(event))
+                .lowCardinalityKeyValue(MeshObservations.KIND, MeshObservations.kind(event))
                 .highCardinalityKeyValue(MeshObservations.NODE, node)
                 .parentObservation(call.observation())
                 .start();
         return new Attempt(new Observed(observation), context);
-    }
-
-    static String kind(boolean event) {
-        return event ? "event" : "request";
     }
 
     /** A started attempt and the packet headers its tracing wrote ({@code context} null: timed only). */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,11 +28,8 @@ public final class DirectTimers {
     private final List<String> keys;
     private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
-    /** @param keys the names of the tags, in the order {@link #record} is given their values (at most four) */
+    /** @param keys the names of the tags, in the order {@link #record} is given their values */
     public DirectTimers(MeterRegistry meters, String name, String... keys) {
-        if (keys.length > Key.VALUES) {
-            throw new IllegalArgumentException("at most " + Key.VALUES + " tags besides error, got " + List.of(keys));
-        }
         this.meters = meters;
         this.name = name;
         this.keys = List.of(keys);
@@ -45,40 +43,21 @@ public final class DirectTimers {
     /** Records the time since {@code startedAt} ({@link #now()}) with the tags' values, in {@code keys}' order. */
     public void record(long startedAt, Throwable error, String... values) {
         if (values.length != keys.size()) {
-            throw new IllegalArgumentException(name + " takes values for " + keys + ", got " + List.of(values));
+            throw new IllegalArgumentException(name + " takes values for " + keys + ", got " + Arrays.toString(values));
         }
-        Key key = Key.of(values, error == null ? NO_ERROR : error.getClass().getSimpleName());
+        Key key = new Key(Arrays.asList(values), error == null ? NO_ERROR : error.getClass().getSimpleName());
         timers.computeIfAbsent(key, this::register).record(now() - startedAt, TimeUnit.NANOSECONDS);
     }
 
     private Timer register(Key key) {
         Tags tags = Tags.of(ERROR, key.error());
         for (int i = 0; i < keys.size(); i++) {
-            tags = tags.and(keys.get(i), key.value(i));
+            tags = tags.and(keys.get(i), key.values().get(i));
         }
         return Timer.builder(name).tags(tags).register(meters);
     }
 
-    /** A timer's tag values: up to four, then the error's. */
-    private record Key(String v0, String v1, String v2, String v3, String error) {
-
-        static final int VALUES = 4;
-
-        static Key of(String[] values, String error) {
-            return new Key(at(values, 0), at(values, 1), at(values, 2), at(values, 3), error);
-        }
-
-        private static String at(String[] values, int i) {
-            return i < values.length ? values[i] : null;
-        }
-
-        String value(int i) {
-            return switch (i) {
-                case 0 -> v0;
-                case 1 -> v1;
-                case 2 -> v2;
-                default -> v3;
-            };
-        }
+    /** A timer's tag values, in {@code keys}' order, and the error's. */
+    private record Key(List<String> values, String error) {
     }
 }

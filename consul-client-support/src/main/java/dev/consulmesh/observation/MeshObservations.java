@@ -36,6 +36,11 @@ public final class MeshObservations {
     private MeshObservations() {
     }
 
+    /** The {@code kind} tag: {@code event} or {@code request}. */
+    public static String kind(boolean event) {
+        return event ? "event" : "request";
+    }
+
     /** A pattern as a tag: a string as itself, an object as its JSON text (patterns are the code's own, so few). */
     public static String patternTag(tools.jackson.databind.JsonNode pattern) {
         return pattern.isString() ? pattern.asString() : pattern.toString();

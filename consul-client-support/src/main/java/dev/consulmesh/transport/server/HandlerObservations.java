@@ -60,7 +60,7 @@ final class HandlerObservations {
         Observation observation = Observation.createNotStarted(MeshObservations.HANDLER, () -> inbound, registry)
                 .contextualName((event ? "on " : "handle ") + context.route())
                 .lowCardinalityKeyValue(MeshObservations.PATTERN, context.route())
-                .lowCardinalityKeyValue(MeshObservations.KIND, event ? "event" : "request")
+                .lowCardinalityKeyValue(MeshObservations.KIND, MeshObservations.kind(event))
                 .highCardinalityKeyValue("handler", method.description())
                 .start();
         return new Invocation(observation, 0, deadline, context.route(), event);
@@ -118,7 +118,7 @@ final class HandlerObservations {
                 return;
             }
             if (timers != null) {
-                timers.record(startedAt, error, route, event ? "event" : "request", outcome);
+                timers.record(startedAt, error, route, MeshObservations.kind(event), outcome);
                 return;
             }
             observation.lowCardinalityKeyValue(MeshObservations.OUTCOME, outcome);
