@@ -271,14 +271,15 @@ public final class MeshClient implements AutoCloseable {
         Sinks.One<Boolean> firstFailed = Sinks.one();
         AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         AtomicReference<Throwable> hedgeFailure = new AtomicReference<>();
+        long firstBegan = System.nanoTime();
         Mono<List<T>> first = attempt(call, reader).collectList()
                 .doOnError(failure -> {
                     firstFailure.set(failure);
                     firstFailed.tryEmitValue(true);
                 });
-        Mono<List<T>> second = Mono.delay(route.hedgeDelay().now(System.nanoTime()))
+        Mono<List<T>> second = route.clients().delay(route.hedgeDelay().now(System.nanoTime()))
                 .takeUntilOther(firstFailed.asMono())
-                .flatMap(tick -> mayHedge(call)
+                .flatMap(tick -> mayHedge(call, firstBegan)
                         ? attempt(call, reader).collectList().doOnError(hedgeFailure::set)
                         : Mono.<List<T>>empty());
         return Mono.firstWithValue(first, second)
@@ -291,10 +292,10 @@ public final class MeshClient implements AutoCloseable {
      * A hedge is one more attempt: within max-attempts, on a node the call is not using yet, and granted
      * by the retry budget (counted as a retry).
      */
-    private boolean mayHedge(Call call) {
+    private boolean mayHedge(Call call, long firstBegan) {
         ServiceRoute route = call.route;
         if (call.tried.size() >= route.settings().maxAttempts() || call.deadlineNanos - System.nanoTime() <= 0
-                || !route.pool().hasUntried(call.tried)) {
+                || !route.pool().hasUntried(call.tried) || !route.pool().othersKeepUpSince(call.tried, firstBegan)) {
             return false;
         }
         if (!route.budget().tryRetry()) {
@@ -362,7 +363,7 @@ public final class MeshClient implements AutoCloseable {
                 .doOnComplete(() -> {
                     long now = System.nanoTime();
                     route.attemptTimeout().answered(now - started, now);
-                    route.pool().succeeded(node);
+                    route.pool().succeeded(node, started);
                 })
                 .onErrorResume(failure -> {
                     CallFailure classified = CallFailure.of(failure);

@@ -88,7 +88,7 @@ final class ServiceRoutes implements AutoCloseable {
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
         LatencyWindow latencies = new LatencyWindow();
-        return new ServiceRoute(service, settings, watcher, datacenters, pool, toPool,
+        return new ServiceRoute(service, settings, watcher, datacenters, pool, serviceClients, toPool,
                 own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),

@@ -35,6 +35,10 @@ public final class PooledNode {
     private volatile long lastAnswerNanos = LONG_AGO;
     /** When a request to the node last timed out, System.nanoTime(); long ago before the first. */
     private volatile long lastTimeoutNanos = LONG_AGO;
+    /** When its latest call began, System.nanoTime(); long ago before its first. */
+    private volatile long lastBeginNanos = LONG_AGO;
+    /** When the latest-begun of its answered calls began, System.nanoTime(); long ago before its first answer. */
+    private volatile long newestAnsweredBeginNanos = LONG_AGO;
     /** When it entered rotation: when it was listed, or came back from its latest ejection, System.nanoTime(). */
     private volatile long inRotationSinceNanos = System.nanoTime();
     /** When its latency was last compared with its peers', System.nanoTime(). */
@@ -170,7 +174,19 @@ public final class PooledNode {
     /** A call starts on this node; returns its start, for {@link #end(long)}. */
     public long begin() {
         outstanding.incrementAndGet();
-        return System.nanoTime();
+        long now = System.nanoTime();
+        lastBeginNanos = now;
+        return now;
+    }
+
+    /** Whether it answered a call begun at {@code sinceNanos} or later. */
+    boolean answeredCallBegunSince(long sinceNanos) {
+        return newestAnsweredBeginNanos - sinceNanos >= 0;
+    }
+
+    /** Whether a call on it began at {@code sinceNanos} or later. */
+    boolean askedSince(long sinceNanos) {
+        return lastBeginNanos - sinceNanos >= 0;
     }
 
     /** A call on this node ended, however it ended. */
@@ -185,6 +201,14 @@ public final class PooledNode {
         recent.latency(now - startedNanos, now);
         window.latency(now - startedNanos, now);
         end();
+    }
+
+    /** A call begun at {@code startedNanos} was answered. */
+    void succeeded(long startedNanos) {
+        if (startedNanos - newestAnsweredBeginNanos > 0) {
+            newestAnsweredBeginNanos = startedNanos; // a race keeps one of two close times: either will do
+        }
+        succeeded();
     }
 
     void succeeded() {

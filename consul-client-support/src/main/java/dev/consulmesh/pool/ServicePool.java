@@ -247,6 +247,28 @@ public final class ServicePool implements AutoCloseable {
      * {@link #candidates} without building the list): a node in rotation it has not tried, or in panic
      * mode any listed node it has not tried.
      */
+    /**
+     * Whether a hedge of a call whose first attempt began at {@code sinceNanos} could beat that attempt: a
+     * node in rotation the call has not tried answered a call begun since, or none was asked anything since
+     * (a quiet service: nothing tells). Not when they were asked and answered none: then the lateness is not
+     * the first node's alone but the machine's or the caller's (a pause, a full CPU), and a hedge would only
+     * add load where it hurts.
+     */
+    public boolean othersKeepUpSince(Collection<PooledNode> tried, long sinceNanos) {
+        boolean inPanic = panic;
+        boolean askedSince = false;
+        for (PooledNode node : rotation) {
+            if (tried.contains(node) || !(inPanic || node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL)) {
+                continue;
+            }
+            if (node.answeredCallBegunSince(sinceNanos)) {
+                return true;
+            }
+            askedSince |= node.askedSince(sinceNanos);
+        }
+        return !askedSince;
+    }
+
     public boolean hasUntried(Collection<PooledNode> tried) {
         boolean inPanic = panic;
         for (PooledNode node : rotation) {
@@ -340,8 +362,18 @@ public final class ServicePool implements AutoCloseable {
     }
 
     /** A call on the node got its answer (one the caller could use). */
+    public void succeeded(PooledNode node, long startedNanos) {
+        node.succeeded(startedNanos);
+        afterSuccess(node);
+    }
+
+    /** A call on the node succeeded (its start not known: an event written). */
     public void succeeded(PooledNode node) {
         node.succeeded();
+        afterSuccess(node);
+    }
+
+    private void afterSuccess(PooledNode node) {
         if (node.state() == NodeState.HEALTHY && node.ejectionsInARow == 0) {
             return; // the usual case, without the lock
         }

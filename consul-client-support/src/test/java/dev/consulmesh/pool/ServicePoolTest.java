@@ -111,6 +111,36 @@ class ServicePoolTest {
     }
 
     @Test
+    void aHedgeIsWorthSendingOnlyWhileAnotherNodeAnswersCallsBegunAfterTheFirstAttempt() {
+        ServicePool pool = pool(0);
+        pool.update(set(1, 2, 3));
+        PooledNode first = byPort(pool, 1);
+        PooledNode other = byPort(pool, 2);
+        PooledNode third = byPort(pool, 3);
+        long firstBegan = first.begin();
+        List<PooledNode> tried = List.of(first);
+
+        assertThat(pool.othersKeepUpSince(tried, firstBegan)).as("nobody asked since: nothing tells").isTrue();
+
+        long otherBegan = other.begin();
+        assertThat(pool.othersKeepUpSince(tried, firstBegan))
+                .as("the others asked since and silent: the whole service is late, not the first node").isFalse();
+
+        pool.succeeded(other, otherBegan);
+        assertThat(pool.othersKeepUpSince(tried, firstBegan)).as("another node answered a later call").isTrue();
+        assertThat(pool.othersKeepUpSince(List.of(first, other), firstBegan))
+                .as("only the nodes the call has not tried count: the third was not asked").isTrue();
+
+        long thirdBegan = third.begin();
+        assertThat(pool.othersKeepUpSince(List.of(first, other), firstBegan)).isFalse();
+        pool.succeeded(third, firstBegan - 1);
+        assertThat(pool.othersKeepUpSince(List.of(first, other), firstBegan))
+                .as("an answer to a call begun before the first attempt tells nothing").isFalse();
+        pool.succeeded(third, thirdBegan);
+        assertThat(pool.othersKeepUpSince(List.of(first, other), firstBegan)).isTrue();
+    }
+
+    @Test
     void timeoutsEjectOnlyWhenTheyComeSeveralInARow() {
         ServicePool pool = pool(0);
         pool.update(set(1, 2));
