@@ -289,8 +289,9 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /**
-     * A hedge is one more attempt: within max-attempts, on a node the call is not using yet, and granted
-     * by the retry budget (counted as a retry).
+     * A hedge is one more attempt: within max-attempts, on a node the call is not using yet, only while
+     * another node keeps up with calls begun after the first attempt ({@link ServicePool#othersKeepUpSince}),
+     * and granted by the retry budget (counted as a retry).
      */
     private boolean mayHedge(Call call, long firstBegan) {
         ServiceRoute route = call.route;
