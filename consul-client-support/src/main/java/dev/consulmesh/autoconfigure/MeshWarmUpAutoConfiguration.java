@@ -12,8 +12,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,9 +34,11 @@ public class MeshWarmUpAutoConfiguration {
 
     @Bean
     WarmUpLifecycle meshWarmUpLifecycle(WarmUpProperties properties, PacketCodec codec, NodeClients clients,
-                                        ObjectProvider<WarmUpStep> applicationSteps, MeshMetrics metrics) {
+                                        ObjectProvider<WarmUpStep> applicationSteps, MeshMetrics metrics,
+                                        ApplicationContext context) {
         List<WarmUpStep> steps = new ArrayList<>(applicationSteps.orderedStream().toList());
         steps.add(new LoopbackTransportWarmUp(codec, clients));
-        return new WarmUpLifecycle(new WarmUp(properties, steps, metrics.registry()));
+        return new WarmUpLifecycle(new WarmUp(properties, steps, metrics.registry(),
+                Instant.ofEpochMilli(context.getStartupDate())));
     }
 }

@@ -6,11 +6,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a process's warm-up steps one after the other within {@code mesh.warm-up.*}'s budget, then says
+ * Runs a process's warm-up steps one after the other within {@code mesh.warm-up.*}'s budget (max-duration,
+ * and no later than ready-within of the application's start), then says
  * what they did: one log line, and the timer {@code mesh.warm-up} (tag {@code step}: each step's name,
  * and {@code all} for the whole warm-up). A step that throws is logged and the next one runs: a warm-up
  * that cannot run delays nothing.
@@ -23,33 +25,44 @@ public final class WarmUp {
     private final WarmUpProperties properties;
     private final List<WarmUpStep> steps;
     private final MeterRegistry meters;
+    private final Instant processStarted;
 
-    /** @param steps in the order they run: the application's, then the library's loopback step */
-    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters) {
+    /**
+     * @param steps          in the order they run: the application's, then the library's loopback step
+     * @param processStarted when the application started (its context's startup), from which ready-within counts
+     */
+    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters, Instant processStarted) {
         this.properties = properties;
         this.steps = List.copyOf(steps);
         this.meters = meters;
+        this.processStarted = processStarted;
     }
 
     /** Runs every step; returns how long the whole warm-up took. */
     public Duration run() {
         long started = System.nanoTime();
-        long deadline = started + properties.getMaxDuration().toNanos();
+        Duration leftOfReadyWithin = properties.getReadyWithin().minus(Duration.between(processStarted, Instant.now()));
+        boolean startBounds = leftOfReadyWithin.compareTo(properties.getMaxDuration()) < 0;
+        Duration budget = startBounds ? (leftOfReadyWithin.isNegative() ? Duration.ZERO : leftOfReadyWithin)
+                : properties.getMaxDuration();
+        String bound = startBounds ? "ready-within " + properties.getReadyWithin().toMillis() + " ms of the application's start"
+                : "max-duration";
+        long deadline = started + budget.toNanos();
         List<String> done = new ArrayList<>();
         for (WarmUpStep step : steps) {
             done.add(runStep(step, deadline));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         record("all", took);
-        log.info("warm-up done in {} ms (at most {} ms, mesh.warm-up.*): {}; reporting ready", took.toMillis(),
-                properties.getMaxDuration().toMillis(), String.join("; ", done));
+        log.info("warm-up done in {} ms (at most {} ms, mesh.warm-up.{}): {}; reporting ready", took.toMillis(),
+                budget.toMillis(), bound, String.join("; ", done));
         return took;
     }
 
     private String runStep(WarmUpStep step, long deadline) {
         long started = System.nanoTime();
         if (started >= deadline) {
-            return step.name() + " skipped: mesh.warm-up.max-duration reached";
+            return step.name() + " skipped: its time was up (mesh.warm-up.max-duration, ready-within)";
         }
         StepResult result;
         try {

@@ -33,6 +33,16 @@ public class WarmUpProperties {
     private Duration maxDuration = Duration.ofSeconds(10);
 
     /**
+     * Longest time from the application's start (Spring's context beginning to build, about a second after
+     * the JVM started) to the end of its warm-up: a slow start (Spring Boot on a busy machine) leaves the
+     * warm-up less than max-duration, so the process still reports ready within about 20 s of its start.
+     */
+    @NotNull
+    @DurationMin(millis = 0)
+    @DurationMax(minutes = 10)
+    private Duration readyWithin = Duration.ofSeconds(17);
+
+    /**
      * Calls through an in-process loopback TCP server and client (codec, pipeline, dispatch, pending
      * requests), never to another process.
      */
@@ -91,6 +101,14 @@ public class WarmUpProperties {
 
     public void setMaxDuration(Duration maxDuration) {
         this.maxDuration = maxDuration;
+    }
+
+    public Duration getReadyWithin() {
+        return readyWithin;
+    }
+
+    public void setReadyWithin(Duration readyWithin) {
+        this.readyWithin = readyWithin;
     }
 
     public int getLoopbackCalls() {

@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +50,7 @@ class WarmUpTest {
         AtomicInteger second = new AtomicInteger();
 
         new WarmUp(settings(500, Duration.ofSeconds(30)),
-                List.of(counting("first", order, first), counting("second", order, second)), meters).run();
+                List.of(counting("first", order, first), counting("second", order, second)), meters, Instant.now()).run();
 
         assertThat(order).containsExactly("first", "second");
         assertThat(first).hasValue(500);
@@ -76,7 +78,7 @@ class WarmUpTest {
             }
         };
 
-        new WarmUp(settings(10, Duration.ofSeconds(30)), List.of(failing, counting("next", order, calls)), meters).run();
+        new WarmUp(settings(10, Duration.ofSeconds(30)), List.of(failing, counting("next", order, calls)), meters, Instant.now()).run();
 
         assertThat(calls).hasValue(10);
         assertThat(meters.find("mesh.warm-up").tag("step", "all").timer()).isNotNull();
@@ -87,11 +89,42 @@ class WarmUpTest {
         List<String> order = new ArrayList<>();
         AtomicInteger calls = new AtomicInteger();
 
-        new WarmUp(settings(100, Duration.ZERO), List.of(counting("late", order, calls)), meters).run();
+        new WarmUp(settings(100, Duration.ZERO), List.of(counting("late", order, calls)), meters, Instant.now()).run();
 
         assertThat(order).isEmpty();
         assertThat(calls).hasValue(0);
         assertThat(meters.find("mesh.warm-up").tag("step", "all").timer()).isNotNull();
+    }
+
+    @Test
+    void aSlowStartLeavesTheWarmUpOnlyWhatIsLeftOfReadyWithin() {
+        AtomicLong budgetNanos = new AtomicLong(-1);
+        WarmUpStep measuring = new WarmUpStep() {
+            @Override
+            public String name() {
+                return "measuring";
+            }
+
+            @Override
+            public StepResult run(WarmUpBudget budget) {
+                budgetNanos.set(budget.deadline() - System.nanoTime());
+                return StepResult.ran(0, 0, StepResult.End.SPENT);
+            }
+        };
+        WarmUpProperties properties = settings(10, Duration.ofSeconds(10));
+        properties.setReadyWithin(Duration.ofSeconds(18)); // 18 s from the application's start
+
+        new WarmUp(properties, List.of(measuring), meters, Instant.now().minusSeconds(17)).run();
+        assertThat(budgetNanos.get()).as("nanoseconds the step had, 17 s after the application started")
+                .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
+
+        new WarmUp(properties, List.of(measuring), meters, Instant.now()).run();
+        assertThat(budgetNanos.get()).as("nanoseconds the step had, right after the application started")
+                .isGreaterThan(Duration.ofSeconds(9).toNanos()).isLessThanOrEqualTo(Duration.ofSeconds(10).toNanos());
+
+        budgetNanos.set(-1);
+        new WarmUp(properties, List.of(measuring), meters, Instant.now().minusSeconds(20)).run();
+        assertThat(budgetNanos.get()).as("a process already past ready-within skips the warm-up").isEqualTo(-1);
     }
 
     @Test
