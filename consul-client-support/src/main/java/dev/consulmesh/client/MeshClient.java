@@ -259,8 +259,8 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /**
-     * A hedged call: the first attempt alone, then, if it has not answered after the hedge delay, a
-     * second on a node no attempt of the call is using (spending the retry budget); the first answer
+     * A hedged call: the first attempt alone, then, if it has not answered after the hedge delay (timed by
+     * {@link HedgeTimer}, to its next tick), a second on a node no attempt of the call is using (spending the retry budget); the first answer
      * wins, the other attempt is cancelled. A first attempt that fails before the delay ends the race:
      * it made its own retries. A call that gets no answer fails with its first attempt's failure (or
      * the hedge's), as an unhedged call would: Reactor's "all sources completed with error" carries
@@ -277,7 +277,7 @@ public final class MeshClient implements AutoCloseable {
                     firstFailure.set(failure);
                     firstFailed.tryEmitValue(true);
                 });
-        Mono<List<T>> second = route.clients().delay(route.hedgeDelay().now(System.nanoTime()))
+        Mono<List<T>> second = routes.hedgeTimer().after(route.hedgeDelay().now(System.nanoTime()))
                 .takeUntilOther(firstFailed.asMono())
                 .flatMap(tick -> mayHedge(call, firstBegan)
                         ? attempt(call, reader).collectList().doOnError(hedgeFailure::set)

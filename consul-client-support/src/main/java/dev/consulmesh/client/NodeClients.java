@@ -9,7 +9,6 @@ import dev.consulmesh.transport.wire.LimitViolations;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.transport.client.IoThreads;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 
@@ -56,11 +55,6 @@ public final class NodeClients implements AutoCloseable {
         this.codec = codec;
         this.violations = violations;
         this.io = io;
-    }
-
-    /** Completes after {@code delay}, timed on these clients' I/O threads ({@link IoThreads#delay}). */
-    public Mono<Long> delay(Duration delay) {
-        return io.delay(delay);
     }
 
     /** A new client to the node; it connects on its first call. */

@@ -20,11 +20,10 @@ import java.util.function.Consumer;
  * @param datacenters the sets of the service's failover datacenters beside the local one; null: none
  * @param toPool      what takes Consul's sets of the service into its pool (through the caller's subset)
  * @param router      the service's traffic rules; null: none
- * @param clients     what opened the pool's clients, on whose I/O threads a hedged call times its delay
  * @param hedgeDelay  when a second attempt of an idempotent call starts; null: not hedged
  */
 record ServiceRoute(String service, ServiceSettings settings, HealthyNodesWatcher watcher,
-                    DatacenterSets datacenters, ServicePool pool, NodeClients clients, Consumer<HealthyNodes> toPool,
+                    DatacenterSets datacenters, ServicePool pool, Consumer<HealthyNodes> toPool,
                     LoadBalancer balancer, RetryBudget budget,
                     IdempotentPatterns ownIdempotentPatterns, Counter retries, Counter retriesDenied,
                     TrafficRouter router, AttemptTimeout attemptTimeout, HedgeDelay hedgeDelay, Counter hedges) {

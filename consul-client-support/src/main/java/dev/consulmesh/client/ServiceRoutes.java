@@ -39,6 +39,7 @@ final class ServiceRoutes implements AutoCloseable {
     private final ServiceCustomizations customizations;
     /** Where the pools probe ejected nodes; shut down with the routes. */
     private final ScheduledExecutorService probes;
+    private final HedgeTimer hedgeTimer = new HedgeTimer();
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
 
     /** @param idempotentPatterns the patterns idempotent for every service, beside which each route keeps its own */
@@ -59,6 +60,11 @@ final class ServiceRoutes implements AutoCloseable {
     ServiceRoute of(String service) {
         ServiceRoute known = routes.get(service);
         return known != null ? known : routes.computeIfAbsent(service, this::newRoute);
+    }
+
+    /** Times the hedge delays of every service's hedged calls. */
+    HedgeTimer hedgeTimer() {
+        return hedgeTimer;
     }
 
     void forEach(BiConsumer<String, ServiceRoute> action) {
@@ -88,7 +94,7 @@ final class ServiceRoutes implements AutoCloseable {
         }
         Supplier<LoadBalancer> own = customizations.balancers().get(service);
         LatencyWindow latencies = new LatencyWindow();
-        return new ServiceRoute(service, settings, watcher, datacenters, pool, serviceClients, toPool,
+        return new ServiceRoute(service, settings, watcher, datacenters, pool, toPool,
                 own != null ? own.get() : settings.strategy().newBalancer(),
                 new RetryBudget(settings.budgetRatio(), settings.minPerSecond()),
                 new IdempotentPatterns(idempotentPatterns.routes(), settings.idempotentPatterns()),
@@ -102,6 +108,7 @@ final class ServiceRoutes implements AutoCloseable {
     @Override
     public void close() {
         probes.shutdownNow();
+        hedgeTimer.close();
         routes.values().forEach(route -> route.pool().close());
         routes.clear();
         subsets.close();

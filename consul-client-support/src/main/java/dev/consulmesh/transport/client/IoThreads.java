@@ -8,12 +8,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
-import reactor.core.publisher.Mono;
-
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,20 +68,6 @@ public final class IoThreads implements AutoCloseable {
 
     EventLoop loop(int slot) {
         return loops[slot];
-    }
-
-    /**
-     * Completes after {@code delay}, timed by the I/O thread that the subscribing thread's calls run on (the
-     * first one for a thread that is none of them). A timer per call costs that thread a queue entry, which
-     * it drops again when the call answers first, on the same thread; a separate timer thread would be
-     * woken and locked twice per call. What follows the delay runs where the call's connection lives.
-     */
-    public Mono<Long> delay(Duration delay) {
-        return Mono.create(sink -> {
-            ScheduledFuture<?> due = loops[slotOfCurrentThread()].schedule(() -> sink.success(0L),
-                    delay.toNanos(), TimeUnit.NANOSECONDS);
-            sink.onCancel(() -> due.cancel(false));
-        });
     }
 
     /** The index of the calling thread among these threads, or 0 when it is none of them. */
