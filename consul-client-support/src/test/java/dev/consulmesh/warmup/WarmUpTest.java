@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,8 +28,8 @@ class WarmUpTest {
         return properties;
     }
 
-    /** A step that makes its budget's calls, each completing at once, and remembers its turn. */
-    private static WarmUpStep counting(String name, List<String> order, AtomicInteger calls) {
+    /** A step named {@code name} that does what {@code run} does with its budget. */
+    private static WarmUpStep step(String name, Function<WarmUpBudget, StepResult> run) {
         return new WarmUpStep() {
             @Override
             public String name() {
@@ -37,10 +38,17 @@ class WarmUpTest {
 
             @Override
             public StepResult run(WarmUpBudget budget) {
-                order.add(name);
-                return budget.spend(() -> Mono.fromRunnable(calls::incrementAndGet));
+                return run.apply(budget);
             }
         };
+    }
+
+    /** A step that makes its budget's calls, each completing at once, and remembers its turn. */
+    private static WarmUpStep counting(String name, List<String> order, AtomicInteger calls) {
+        return step(name, budget -> {
+            order.add(name);
+            return budget.spend(() -> Mono.fromRunnable(calls::incrementAndGet));
+        });
     }
 
     @Test
@@ -66,17 +74,9 @@ class WarmUpTest {
     void aStepThatThrowsDoesNotStopTheNext() {
         List<String> order = new ArrayList<>();
         AtomicInteger calls = new AtomicInteger();
-        WarmUpStep failing = new WarmUpStep() {
-            @Override
-            public String name() {
-                return "failing";
-            }
-
-            @Override
-            public StepResult run(WarmUpBudget budget) {
-                throw new IllegalStateException("cannot warm");
-            }
-        };
+        WarmUpStep failing = step("failing", budget -> {
+            throw new IllegalStateException("cannot warm");
+        });
 
         new WarmUp(settings(10, Duration.ofSeconds(30)), List.of(failing, counting("next", order, calls)), meters, Instant.now()).run();
 
@@ -99,18 +99,10 @@ class WarmUpTest {
     @Test
     void aSlowStartLeavesTheWarmUpOnlyWhatIsLeftOfReadyWithin() {
         AtomicLong budgetNanos = new AtomicLong(-1);
-        WarmUpStep measuring = new WarmUpStep() {
-            @Override
-            public String name() {
-                return "measuring";
-            }
-
-            @Override
-            public StepResult run(WarmUpBudget budget) {
-                budgetNanos.set(budget.deadline() - System.nanoTime());
-                return StepResult.ran(0, 0, StepResult.End.SPENT);
-            }
-        };
+        WarmUpStep measuring = step("measuring", budget -> {
+            budgetNanos.set(budget.deadline() - System.nanoTime());
+            return StepResult.ran(0, 0, StepResult.End.SPENT);
+        });
         WarmUpProperties properties = settings(10, Duration.ofSeconds(10));
         properties.setReadyWithin(Duration.ofSeconds(18)); // 18 s from the application's start
 
