@@ -260,8 +260,8 @@ public final class MeshClient implements AutoCloseable {
 
     /**
      * A hedged call: the first attempt alone, then, if it has not answered after the hedge delay (timed by
-     * {@link HedgeTimer}, to its next tick), a second on a node no attempt of the call is using (spending the retry budget); the first answer
-     * wins, the other attempt is cancelled. A first attempt that fails before the delay ends the race:
+     * {@link HedgeTimer}, to its next tick), a second on a node no attempt of the call is using (spending
+     * the retry budget); the first answer wins, the other attempt is cancelled. A first attempt that fails before the delay ends the race:
      * it made its own retries. A call that gets no answer fails with its first attempt's failure (or
      * the hedge's), as an unhedged call would: Reactor's "all sources completed with error" carries
      * the attempts' errors on its cause, not on itself.

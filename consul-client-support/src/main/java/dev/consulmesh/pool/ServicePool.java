@@ -247,18 +247,28 @@ public final class ServicePool implements AutoCloseable {
      * {@link #candidates} without building the list): a node in rotation it has not tried, or in panic
      * mode any listed node it has not tried.
      */
+    public boolean hasUntried(Collection<PooledNode> tried) {
+        boolean inPanic = panic;
+        for (PooledNode node : rotation) {
+            if (untriedInRotation(node, tried, inPanic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether a hedge of a call whose first attempt began at {@code sinceNanos} could beat that attempt: a
-     * node in rotation the call has not tried answered a call begun since, or none was asked anything since
-     * (a quiet service: nothing tells). Not when they were asked and answered none: then the lateness is not
-     * the first node's alone but the machine's or the caller's (a pause, a full CPU), and a hedge would only
-     * add load where it hurts.
+     * node the call could go on to ({@link #hasUntried}) answered a call begun since, or none was asked
+     * anything since (a quiet service: nothing tells). Not when they were asked and answered none: then the
+     * lateness is not the first node's alone but the machine's or the caller's (a pause, a full CPU), and a
+     * hedge would only add load where it hurts.
      */
     public boolean othersKeepUpSince(Collection<PooledNode> tried, long sinceNanos) {
         boolean inPanic = panic;
         boolean askedSince = false;
         for (PooledNode node : rotation) {
-            if (tried.contains(node) || !(inPanic || node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL)) {
+            if (!untriedInRotation(node, tried, inPanic)) {
                 continue;
             }
             if (node.answeredCallBegunSince(sinceNanos)) {
@@ -269,15 +279,10 @@ public final class ServicePool implements AutoCloseable {
         return !askedSince;
     }
 
-    public boolean hasUntried(Collection<PooledNode> tried) {
-        boolean inPanic = panic;
-        for (PooledNode node : rotation) {
-            if (!tried.contains(node)
-                    && (inPanic || node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL)) {
-                return true;
-            }
-        }
-        return false;
+    /** A node a call that tried {@code tried} may go on to: untried, and in rotation (any listed one in panic mode). */
+    private static boolean untriedInRotation(PooledNode node, Collection<PooledNode> tried, boolean inPanic) {
+        return !tried.contains(node)
+                && (inPanic || node.state() == NodeState.HEALTHY || node.state() == NodeState.TRIAL);
     }
 
     private static List<PooledNode> untried(List<PooledNode> nodes, Collection<PooledNode> tried) {

@@ -25,26 +25,25 @@ public final class WarmUp {
     private final WarmUpProperties properties;
     private final List<WarmUpStep> steps;
     private final MeterRegistry meters;
-    private final Instant processStarted;
+    private final Instant applicationStarted;
 
     /**
      * @param steps          in the order they run: the application's, then the library's loopback step
-     * @param processStarted when the application started (its context's startup), from which ready-within counts
+     * @param applicationStarted when the application started (its context's startup), from which ready-within counts
      */
-    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters, Instant processStarted) {
+    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters, Instant applicationStarted) {
         this.properties = properties;
         this.steps = List.copyOf(steps);
         this.meters = meters;
-        this.processStarted = processStarted;
+        this.applicationStarted = applicationStarted;
     }
 
     /** Runs every step; returns how long the whole warm-up took. */
     public Duration run() {
         long started = System.nanoTime();
-        Duration leftOfReadyWithin = properties.getReadyWithin().minus(Duration.between(processStarted, Instant.now()));
+        Duration leftOfReadyWithin = properties.getReadyWithin().minus(Duration.between(applicationStarted, Instant.now()));
         boolean startBounds = leftOfReadyWithin.compareTo(properties.getMaxDuration()) < 0;
-        Duration budget = startBounds ? (leftOfReadyWithin.isNegative() ? Duration.ZERO : leftOfReadyWithin)
-                : properties.getMaxDuration();
+        Duration budget = !startBounds ? properties.getMaxDuration() : leftOfReadyWithin.isNegative() ? Duration.ZERO : leftOfReadyWithin;
         String bound = startBounds ? "ready-within " + properties.getReadyWithin().toMillis() + " ms of the application's start"
                 : "max-duration";
         long deadline = started + budget.toNanos();
