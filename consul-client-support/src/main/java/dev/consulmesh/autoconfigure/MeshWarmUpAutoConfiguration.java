@@ -4,6 +4,7 @@ import dev.consulmesh.client.NodeClients;
 import dev.consulmesh.metrics.MeshMetrics;
 import dev.consulmesh.transport.wire.PacketCodec;
 import dev.consulmesh.warmup.LoopbackTransportWarmUp;
+import dev.consulmesh.warmup.ProcessStart;
 import dev.consulmesh.warmup.WarmUp;
 import dev.consulmesh.warmup.WarmUpProperties;
 import dev.consulmesh.warmup.WarmUpStep;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,8 @@ public class MeshWarmUpAutoConfiguration {
                                         ApplicationContext context) {
         List<WarmUpStep> steps = new ArrayList<>(applicationSteps.orderedStream().toList());
         steps.add(new LoopbackTransportWarmUp(codec, clients));
-        return new WarmUpLifecycle(new WarmUp(properties, steps, metrics.registry(),
-                Instant.ofEpochMilli(context.getStartupDate())));
+        Instant processStarted = ProcessStart.of(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                Instant.ofEpochMilli(context.getStartupDate()), properties.getReadyWithin());
+        return new WarmUpLifecycle(new WarmUp(properties, steps, metrics.registry(), processStarted));
     }
 }

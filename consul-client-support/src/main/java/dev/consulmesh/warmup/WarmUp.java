@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Runs a process's warm-up steps one after the other within {@code mesh.warm-up.*}'s budget (max-duration,
- * and no later than ready-within of the application's start), then says
+ * and no later than ready-within of the process's start, but at least min-duration), then says
  * what they did: one log line, and the timer {@code mesh.warm-up} (tag {@code step}: each step's name,
  * and {@code all} for the whole warm-up). A step that throws is logged and the next one runs: a warm-up
  * that cannot run delays nothing.
@@ -25,28 +25,24 @@ public final class WarmUp {
     private final WarmUpProperties properties;
     private final List<WarmUpStep> steps;
     private final MeterRegistry meters;
-    private final Instant applicationStarted;
+    private final Instant processStarted;
 
     /**
      * @param steps          in the order they run: the application's, then the library's loopback step
-     * @param applicationStarted when the application started (its context's startup), from which ready-within counts
+     * @param processStarted when the process started ({@link ProcessStart}), from which ready-within counts
      */
-    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters, Instant applicationStarted) {
+    public WarmUp(WarmUpProperties properties, List<WarmUpStep> steps, MeterRegistry meters, Instant processStarted) {
         this.properties = properties;
         this.steps = List.copyOf(steps);
         this.meters = meters;
-        this.applicationStarted = applicationStarted;
+        this.processStarted = processStarted;
     }
 
     /** Runs every step; returns how long the whole warm-up took. */
     public Duration run() {
         long started = System.nanoTime();
-        Duration leftOfReadyWithin = properties.getReadyWithin().minus(Duration.between(applicationStarted, Instant.now()));
-        boolean startBounds = leftOfReadyWithin.compareTo(properties.getMaxDuration()) < 0;
-        Duration budget = !startBounds ? properties.getMaxDuration() : leftOfReadyWithin.isNegative() ? Duration.ZERO : leftOfReadyWithin;
-        String bound = startBounds ? "ready-within " + properties.getReadyWithin().toMillis() + " ms of the application's start"
-                : "max-duration";
-        long deadline = started + budget.toNanos();
+        Budget budget = budget(Duration.between(processStarted, Instant.now()));
+        long deadline = started + budget.time().toNanos();
         List<String> done = new ArrayList<>();
         for (WarmUpStep step : steps) {
             done.add(runStep(step, deadline));
@@ -54,14 +50,40 @@ public final class WarmUp {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         record("all", took);
         log.info("warm-up done in {} ms (at most {} ms, mesh.warm-up.{}): {}; reporting ready", took.toMillis(),
-                budget.toMillis(), bound, String.join("; ", done));
+                budget.time().toMillis(), budget.bound(), String.join("; ", done));
         return took;
+    }
+
+    /**
+     * How long the warm-up may take, {@code sinceStart} after the process started: max-duration, or what
+     * is left of ready-within when less, but never less than min-duration (itself at most max-duration).
+     */
+    Budget budget(Duration sinceStart) {
+        Duration leftOfReadyWithin = properties.getReadyWithin().minus(sinceStart);
+        Duration floor = min(properties.getMinDuration(), properties.getMaxDuration());
+        if (leftOfReadyWithin.compareTo(properties.getMaxDuration()) >= 0) {
+            return new Budget(properties.getMaxDuration(), "max-duration");
+        }
+        if (leftOfReadyWithin.compareTo(floor) > 0) {
+            return new Budget(leftOfReadyWithin, "ready-within " + properties.getReadyWithin().toMillis()
+                    + " ms of the process's start");
+        }
+        return new Budget(floor, "min-duration, the process started " + sinceStart.toMillis()
+                + " ms before, past ready-within " + properties.getReadyWithin().toMillis() + " ms");
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** The warm-up's time and the setting that set it, as the log line names it. */
+    record Budget(Duration time, String bound) {
     }
 
     private String runStep(WarmUpStep step, long deadline) {
         long started = System.nanoTime();
         if (started >= deadline) {
-            return step.name() + " skipped: its time was up (mesh.warm-up.max-duration, ready-within)";
+            return step.name() + " skipped: its time was up";
         }
         StepResult result;
         try {

@@ -33,14 +33,24 @@ public class WarmUpProperties {
     private Duration maxDuration = Duration.ofSeconds(10);
 
     /**
-     * Longest time from the application's start (Spring's context beginning to build, about a second after
-     * the JVM started) to the end of its warm-up: a slow start (Spring Boot on a busy machine) leaves the
-     * warm-up less than max-duration, so the process still reports ready within about 20 s of its start.
+     * Longest time from the process's start (the JVM's, see {@link ProcessStart}) to the end of its warm-up:
+     * a slow start (Spring Boot on a busy machine) leaves the warm-up less than max-duration, so the process
+     * still reports ready within about 17 s of its start.
      */
     @NotNull
     @DurationMin(millis = 0)
     @DurationMax(minutes = 10)
     private Duration readyWithin = Duration.ofSeconds(17);
+
+    /**
+     * Shortest warm-up, even after a start slower than ready-within: a couple of seconds of calls have the
+     * JIT compile the call path's first tier, so a process that started slowly does not take its first
+     * traffic fully interpreted. At most max-duration; 0: none after a slow start.
+     */
+    @NotNull
+    @DurationMin(millis = 0)
+    @DurationMax(minutes = 1)
+    private Duration minDuration = Duration.ofSeconds(2);
 
     /**
      * Calls through an in-process loopback TCP server and client (codec, pipeline, dispatch, pending
@@ -109,6 +119,14 @@ public class WarmUpProperties {
 
     public void setReadyWithin(Duration readyWithin) {
         this.readyWithin = readyWithin;
+    }
+
+    public Duration getMinDuration() {
+        return minDuration;
+    }
+
+    public void setMinDuration(Duration minDuration) {
+        this.minDuration = minDuration;
     }
 
     public int getLoopbackCalls() {

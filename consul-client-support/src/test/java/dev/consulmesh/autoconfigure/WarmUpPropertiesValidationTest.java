@@ -32,6 +32,8 @@ class WarmUpPropertiesValidationTest {
     void rejectsOutOfRangeSettings() {
         assertRejected("mesh.warm-up.max-duration", "-1s");
         assertRejected("mesh.warm-up.max-duration", "6m");
+        assertRejected("mesh.warm-up.min-duration", "-1s");
+        assertRejected("mesh.warm-up.min-duration", "2m");
         assertRejected("mesh.warm-up.loopback-calls", "-1");
         assertRejected("mesh.warm-up.calls", "-1");
         assertRejected("mesh.warm-up.concurrency", "0");

@@ -104,19 +104,41 @@ class WarmUpTest {
             return StepResult.ran(0, 0, StepResult.End.SPENT);
         });
         WarmUpProperties properties = settings(10, Duration.ofSeconds(10));
-        properties.setReadyWithin(Duration.ofSeconds(18)); // 18 s from the application's start
+        properties.setReadyWithin(Duration.ofSeconds(18)); // 18 s from the process's start
+        properties.setMinDuration(Duration.ZERO);
 
         new WarmUp(properties, List.of(measuring), meters, Instant.now().minusSeconds(17)).run();
-        assertThat(budgetNanos.get()).as("nanoseconds the step had, 17 s after the application started")
+        assertThat(budgetNanos.get()).as("nanoseconds the step had, 17 s after the process started")
                 .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(1).toNanos());
 
         new WarmUp(properties, List.of(measuring), meters, Instant.now()).run();
-        assertThat(budgetNanos.get()).as("nanoseconds the step had, right after the application started")
+        assertThat(budgetNanos.get()).as("nanoseconds the step had, right after the process started")
                 .isGreaterThan(Duration.ofSeconds(9).toNanos()).isLessThanOrEqualTo(Duration.ofSeconds(10).toNanos());
 
         budgetNanos.set(-1);
         new WarmUp(properties, List.of(measuring), meters, Instant.now().minusSeconds(20)).run();
-        assertThat(budgetNanos.get()).as("a process already past ready-within skips the warm-up").isEqualTo(-1);
+        assertThat(budgetNanos.get()).as("a process already past ready-within, with no min-duration, skips the warm-up")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void theBudgetNamesTheBoundThatSetIt() {
+        WarmUpProperties properties = settings(10, Duration.ofSeconds(10)); // ready-within 17 s, min-duration 2 s
+        WarmUp warmUp = new WarmUp(properties, List.of(), meters, Instant.now());
+
+        assertThat(warmUp.budget(Duration.ofSeconds(3)))
+                .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(10), "max-duration"));
+        assertThat(warmUp.budget(Duration.ofSeconds(12)))
+                .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(5), "ready-within 17000 ms of the process's start"));
+        assertThat(warmUp.budget(Duration.ofSeconds(16)).time()).as("never less than min-duration")
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThat(warmUp.budget(Duration.ofSeconds(28)))
+                .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(2),
+                        "min-duration, the process started 28000 ms before, past ready-within 17000 ms"));
+
+        properties.setMaxDuration(Duration.ofSeconds(1));
+        assertThat(warmUp.budget(Duration.ofSeconds(28)).time()).as("min-duration at most max-duration")
+                .isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
