@@ -35,12 +35,12 @@ public class WarmUpProperties {
     /**
      * Longest time from the process's start (the JVM's, see {@link ProcessStart}) to the end of its warm-up:
      * a slow start (Spring Boot on a busy machine) leaves the warm-up less than max-duration, so the process
-     * still reports ready within about 17 s of its start.
+     * still reports ready within about 18 s of its start.
      */
     @NotNull
     @DurationMin(millis = 0)
     @DurationMax(minutes = 10)
-    private Duration readyWithin = Duration.ofSeconds(17);
+    private Duration readyWithin = Duration.ofSeconds(18);
 
     /**
      * Shortest warm-up, even after a start slower than ready-within: a couple of seconds of calls have the

@@ -123,18 +123,18 @@ class WarmUpTest {
 
     @Test
     void theBudgetNamesTheBoundThatSetIt() {
-        WarmUpProperties properties = settings(10, Duration.ofSeconds(10)); // ready-within 17 s, min-duration 2 s
+        WarmUpProperties properties = settings(10, Duration.ofSeconds(10)); // ready-within 18 s, min-duration 2 s
         WarmUp warmUp = new WarmUp(properties, List.of(), meters, Instant.now());
 
         assertThat(warmUp.budget(Duration.ofSeconds(3)))
                 .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(10), "max-duration"));
         assertThat(warmUp.budget(Duration.ofSeconds(12)))
-                .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(5), "ready-within 17000 ms of the process's start"));
+                .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(6), "ready-within 18000 ms of the process's start"));
         assertThat(warmUp.budget(Duration.ofSeconds(16)).time()).as("never less than min-duration")
                 .isEqualTo(Duration.ofSeconds(2));
         assertThat(warmUp.budget(Duration.ofSeconds(28)))
                 .isEqualTo(new WarmUp.Budget(Duration.ofSeconds(2),
-                        "min-duration, the process started 28000 ms before, past ready-within 17000 ms"));
+                        "min-duration, the process started 28000 ms before, past ready-within 18000 ms"));
 
         properties.setMaxDuration(Duration.ofSeconds(1));
         assertThat(warmUp.budget(Duration.ofSeconds(28)).time()).as("min-duration at most max-duration")
