@@ -14,7 +14,7 @@ public record StepResult(long calls, long failures, End end, String skipped) {
     public enum End {
         /** It made its calls, or its time ran out. */
         SPENT(""),
-        /** Its rate settled: more calls would not make the path faster. */
+        /** Its rate settled and the JIT went idle: more calls would not make the path faster. */
         SETTLED(", rate settled"),
         /**
          * Every call failed for a settle-time: nothing on the other side to warm against (no node of the

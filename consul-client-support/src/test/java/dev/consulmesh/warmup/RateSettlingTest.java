@@ -3,13 +3,16 @@ package dev.consulmesh.warmup;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RateSettlingTest {
 
-    private final RateSettling settling = new RateSettling(Duration.ofSeconds(2), 5);
+    /** The JIT's compilation time, as the test sets it. */
+    private final AtomicLong compilingMillis = new AtomicLong();
+    private final RateSettling settling = new RateSettling(Duration.ofSeconds(2), 5, compilingMillis::get);
 
     @Test
     void aRateThatKeepsRisingNeverSettles() {
@@ -40,6 +43,31 @@ class RateSettlingTest {
         assertThat(watch.settledAfterSlice(1200)).isFalse();
         assertThat(watch.settledAfterSlice(1200)).isFalse();
         assertThat(watch.settledAfterSlice(1200)).isTrue();
+    }
+
+    @Test
+    void aFlatRateWhileTheJitKeepsCompilingHasNotSettled() {
+        RateSettling.Watch watch = settling.watch();
+        watch.settledAfterSlice(1000);
+        for (int slice = 0; slice < 10; slice++) {
+            compilingMillis.addAndGet(300); // a compiler thread busy for 60 % of each 500 ms slice
+            assertThat(watch.settledAfterSlice(1000)).as("flat slice %d, the JIT busy", slice).isFalse();
+        }
+        compilingMillis.addAndGet(40);
+        assertThat(watch.settledAfterSlice(1000)).as("the JIT quiet for one slice of four").isFalse();
+        for (int slice = 0; slice < 2; slice++) {
+            compilingMillis.addAndGet(40);
+            assertThat(watch.settledAfterSlice(1000)).isFalse();
+        }
+        compilingMillis.addAndGet(40);
+        assertThat(watch.settledAfterSlice(1000)).as("4 slices, 160 ms of 2 s compiling: under 10 %").isTrue();
+    }
+
+    @Test
+    void theJvmsOwnCompilationTimeIsRead() {
+        long before = RateSettling.jvmCompilingMillis().getAsLong();
+        assertThat(before).isNotNegative();
+        assertThat(RateSettling.jvmCompilingMillis().getAsLong()).isGreaterThanOrEqualTo(before);
     }
 
     @Test

@@ -172,7 +172,7 @@ class WarmUpTest {
     @Test
     void aRateAlreadySettledEndsTheStepEarly() {
         WarmUpBudget budget = new WarmUpBudget(Integer.MAX_VALUE, 64, System.nanoTime() + Duration.ofSeconds(60).toNanos(),
-                new RateSettling(Duration.ofMillis(400), 5));
+                new RateSettling(Duration.ofMillis(400), 5, () -> 0)); // the JIT idle
 
         StepResult result = budget.spend(() -> Mono.delay(Duration.ofMillis(5))); // about 1,000 calls per 100 ms slice
 
