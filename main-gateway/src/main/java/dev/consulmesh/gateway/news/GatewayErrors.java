@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -71,14 +72,37 @@ public class GatewayErrors {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Map<String, Object>>> unexpected(Exception e, ServerHttpRequest request) {
+        return Mono.justOrEmpty(unexpected(e, request.getRemoteAddress()));
+    }
+
+    /**
+     * The answer for a request of {@code client} that failed with {@code failure}, as the handlers above
+     * give it; null for a client that left before its answer (nothing to answer). For a route served
+     * below WebFlux ({@link DirectNewsRoute}), which never sees a bad parameter or one of Spring's own errors.
+     */
+    ResponseEntity<?> answer(Throwable failure, InetSocketAddress client) {
+        if (failure instanceof BadRequestException badRequest) {
+            return badRequest(badRequest);
+        }
+        if (failure instanceof NoHealthyNodeException || failure instanceof TransportException
+                || failure instanceof UnusableAnswerException) {
+            return callFailed((RuntimeException) failure);
+        }
+        if (failure instanceof ResponseStatusException status) {
+            return responseStatus(status);
+        }
+        return unexpected(failure, client);
+    }
+
+    private ResponseEntity<Map<String, Object>> unexpected(Throwable e, InetSocketAddress client) {
         if (DisconnectedClientHelper.isClientDisconnectedException(e)) {
             // A client that left before its answer: nothing to answer, nothing wrong here.
-            disconnects.happened(request.getRemoteAddress(), e.getClass().getSimpleName());
-            return Mono.empty();
+            disconnects.happened(client, e.getClass().getSimpleName());
+            return null;
         }
         // No stack trace each time, and nothing of the request (its path is the client's text): the class and message.
         unexpectedFailures.happened("request", e.getClass().getName() + ": " + e.getMessage(), e);
-        return Mono.just(error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log"));
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal error; see the gateway's log");
     }
 
     private static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {

@@ -30,6 +30,22 @@ public class GatewayNewsProperties {
      */
     private boolean exposeNode = false;
 
+    /**
+     * Whether the HTTP server answers a plain {@code GET /fetchLatestNews} itself, below WebFlux's dispatch
+     * ({@link DirectNewsRoute}), while its requests are timed without observations (nothing traces): the
+     * same answers, errors, trust rules and {@code http.server.requests} timer at a fraction of the cost.
+     * Off: WebFlux serves every request.
+     */
+    private boolean directRoute = true;
+
+    public boolean isDirectRoute() {
+        return directRoute;
+    }
+
+    public void setDirectRoute(boolean directRoute) {
+        this.directRoute = directRoute;
+    }
+
     public boolean isExposeNode() {
         return exposeNode;
     }

@@ -1,6 +1,5 @@
 package dev.consulmesh.gateway.news;
 
-import dev.consulmesh.client.CallHeaders;
 import dev.consulmesh.gateway.trust.ClientTrust;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -17,10 +16,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code GET /fetchLatestNews} ({@link NewsRoute}): one page of news from whichever push-service node the
- * mesh picks ({@link NewsNodes}), with the cursor of the next page. The node's items go into the body as
- * the bytes it sent ({@link NewsPageWriter}). Nothing here blocks: the request holds no thread while the
- * node answers.
+ * {@code GET /fetchLatestNews} through WebFlux ({@link NewsRoute}): one page of news ({@link LatestNews}).
+ * It serves what {@link DirectNewsRoute} leaves to WebFlux — HEAD, OPTIONS and other methods, percent-encoded
+ * queries, bad parameters, unacceptable media types, and every request while the HTTP server's requests are
+ * observed — and all of it when the direct route is off. Nothing here blocks: the request holds no thread
+ * while the node answers.
  */
 @Component
 public class NewsController {
@@ -30,19 +30,16 @@ public class NewsController {
 
     private static final Set<HttpMethod> SERVED = Set.of(HttpMethod.GET, HttpMethod.HEAD);
 
-    private final NewsNodes news;
+    private final LatestNews news;
     private final GatewayNewsProperties properties;
-    private final NewsPageWriter pages;
     private final Clock clock;
-    private final List<String> forwarded;
+    private final ClientTrust trust;
 
-    public NewsController(NewsNodes news, GatewayNewsProperties properties, NewsPageWriter pages, Clock clock,
-                          ClientTrust trust) {
+    public NewsController(LatestNews news, GatewayNewsProperties properties, Clock clock, ClientTrust trust) {
         this.news = news;
         this.properties = properties;
-        this.pages = pages;
         this.clock = clock;
-        this.forwarded = trust.forwardedHeaders();
+        this.trust = trust;
     }
 
     public Mono<ServerResponse> fetchLatestNews(ServerRequest request) {
@@ -59,38 +56,20 @@ public class NewsController {
             }
             NewsPageRequest page = NewsPageRequest.from(request.uri().getRawQuery(), request.queryParams(), clock.millis(),
                     properties.getDefaultLimit());
-            if (forwarded.isEmpty()) {
-                return fetchLatestNews(page);
-            }
             // The configured headers go with the call, for a canary rule on a header (mesh.client.services.*.canary.header);
             // an untrusted client's were removed at the edge (ClientTrust).
             HttpHeaders headers = request.headers().asHttpHeaders();
-            return fetchLatestNews(page).contextWrite(CallHeaders.from(name -> forwarded(name) ? headers.getFirst(name) : null));
+            return news.fetch(page, trust.forwardedHeaders().isEmpty() ? null : name -> trust.forwards(name) ? headers.getFirst(name) : null)
+                    .flatMap(answer -> {
+                        ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON);
+                        if (answer.nodeHeader() != null) {
+                            ok.header(NODE_HEADER, answer.nodeHeader());
+                        }
+                        byte[] body = answer.body();
+                        return ok.contentLength(body.length)
+                                .body((response, context) -> response.writeWith(
+                                        Mono.fromSupplier(() -> response.bufferFactory().wrap(body))));
+                    });
         });
-    }
-
-    private boolean forwarded(String name) {
-        for (String header : forwarded) {
-            if (header.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private Mono<ServerResponse> fetchLatestNews(NewsPageRequest page) {
-        // One item more than the page tells whether another page follows (the node caps a request at MAX_LIMIT).
-        int asked = Math.min(page.limit() + 1, NewsPageRequest.MAX_LIMIT);
-        return news.fetchLatestNews(new NewsQuery(page.latestTime(), asked, page.beforeId()))
-                .flatMap(answer -> {
-                    byte[] body = pages.write(answer.value(), page.limit(), asked);
-                    ServerResponse.BodyBuilder ok = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON);
-                    if (properties.isExposeNode()) {
-                        ok.header(NODE_HEADER, NodeHeader.value(answer.node().instanceId()));
-                    }
-                    return ok.contentLength(body.length)
-                            .body((response, context) -> response.writeWith(
-                                    Mono.fromSupplier(() -> response.bufferFactory().wrap(body))));
-                });
     }
 }

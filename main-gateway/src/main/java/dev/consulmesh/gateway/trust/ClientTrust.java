@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The one decision whether a request's client is trusted ({@link ClientTrustProperties}), and what
@@ -52,7 +53,16 @@ public final class ClientTrust {
 
     /** Whether the request's client may steer its calls and its tracing. */
     public boolean trusts(ServerHttpRequest request) {
-        InetSocketAddress peer = request.getRemoteAddress();
+        return trusts(request.getRemoteAddress(), request.getHeaders()::getFirst);
+    }
+
+    /**
+     * Whether a request's client may steer its calls and its tracing.
+     *
+     * @param peer   the client's address, as the server sees it
+     * @param header the request's first value of a header, null when it has none
+     */
+    public boolean trusts(InetSocketAddress peer, UnaryOperator<String> header) {
         if (peer != null && peer.getAddress() != null) {
             for (TrustedNetwork network : networks) {
                 if (network.contains(peer.getAddress())) {
@@ -63,9 +73,31 @@ public final class ClientTrust {
         if (secret == null) {
             return false;
         }
-        String given = request.getHeaders().getFirst(secretHeader);
+        String given = header.apply(secretHeader);
         // Compared in constant time: the time of a refusal does not tell how much of a guess was right.
         return given != null && MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The headers of a request, as yet unscreened, that go with the mesh calls made for it: the forwarded
+     * ones from a trusted client, none from another (as {@link #screen} leaves them); never the secret.
+     * Null when none go.
+     */
+    public UnaryOperator<String> callHeaders(InetSocketAddress peer, UnaryOperator<String> header) {
+        if (forwarded.isEmpty() || !trusts(peer, header)) {
+            return null;
+        }
+        return name -> forwards(name) && !name.equalsIgnoreCase(secretHeader) ? header.apply(name) : null;
+    }
+
+    /** Whether the header {@code name} goes with the mesh calls made for a request (gateway.trust.forwarded-headers). */
+    public boolean forwards(String name) {
+        for (String header : forwarded) {
+            if (header.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The request as the gateway serves it: what its client may not decide removed; itself when nothing is. */

@@ -5,6 +5,8 @@ import tools.jackson.databind.ObjectMapper;
 import dev.consulmesh.gateway.GatewayApplication;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,8 @@ import static org.awaitility.Awaitility.await;
 class GatewayNewsConsulTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests for the news route that reached WebFlux, and not the direct route below it. */
+    private static final WebFluxRequests WEBFLUX_NEWS_REQUESTS = new WebFluxRequests("/fetchLatestNews");
     private static TestConsul consul;
     private static FakeNewsNode handlers;
     private static TestNode nodeA;
@@ -56,7 +60,9 @@ class GatewayNewsConsulTest {
         handlers = new FakeNewsNode();
         nodeA = TestNode.start(consul, "push-service", handlers);
         nodeB = TestNode.start(consul, "push-service", handlers);
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
+        gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("webFluxNewsRequests", WEBFLUX_NEWS_REQUESTS))
+                .run(
                 "--server.port=0", "--management.server.port=0",
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
@@ -163,6 +169,51 @@ class GatewayNewsConsulTest {
         assertThat(body.at("/items/2/id").asString()).isEqualTo("item3");
         assertThat(body.at("/next/latestTime").asLong()).isEqualTo(1_700_000_000_000L - 3000);
         assertThat(body.at("/next/beforeId").asString()).isEqualTo("item3");
+    }
+
+    /**
+     * A plain request is answered below WebFlux (DirectNewsRoute); the same request with one letter of a
+     * parameter's name percent-encoded goes through WebFlux. Both give the same status, headers and body,
+     * and count in one http.server.requests series.
+     */
+    @Test
+    void theDirectRouteAnswersAsWebFluxDoes() throws Exception {
+        MeterRegistry meters = gateway.getBean(MeterRegistry.class);
+        for (String query : List.of("latestTime=1700000000000&limit=3", "latestTime=" + FakeNewsNode.FAIL)) {
+            String viaWebFlux = query.replaceFirst("latestTime", "latestTim%65");
+            int status = query.contains("limit") ? 200 : 502;
+            double timedBefore = timed(meters, status);
+            int webFluxBefore = WEBFLUX_NEWS_REQUESTS.count();
+
+            RawHttpResponse direct = rawGet("/fetchLatestNews?" + query);
+            assertThat(WEBFLUX_NEWS_REQUESTS.count()).as("%s: answered below WebFlux", query).isEqualTo(webFluxBefore);
+            RawHttpResponse webFlux = rawGet("/fetchLatestNews?" + viaWebFlux);
+            assertThat(WEBFLUX_NEWS_REQUESTS.count()).as("%s: answered by WebFlux", viaWebFlux).isEqualTo(webFluxBefore + 1);
+
+            assertThat(direct.status()).as(query).isEqualTo(webFlux.status()).isEqualTo(status);
+            Map<String, String> directHeaders = new HashMap<>(direct.headers());
+            Map<String, String> webFluxHeaders = new HashMap<>(webFlux.headers());
+            assertThat(directHeaders.remove("x-push-node") != null).isEqualTo(webFluxHeaders.remove("x-push-node") != null);
+            assertThat(directHeaders).as(query).isEqualTo(webFluxHeaders);
+            assertThat(direct.body()).as(query).isEqualTo(webFlux.body());
+            assertThat(meters.find("http.server.requests").tag("uri", "/fetchLatestNews").tag("status", String.valueOf(status))
+                    .timers()).as("one series for both").hasSize(1);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(timed(meters, status)).as("%s timed", query).isEqualTo(timedBefore + 2));
+        }
+    }
+
+    private static double timed(MeterRegistry meters, int status) {
+        return meters.find("http.server.requests").tag("uri", "/fetchLatestNews").tag("status", String.valueOf(status))
+                .timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    @Test
+    void theManagementPortDoesNotServeTheNewsRoute() throws Exception {
+        int management = gateway.getEnvironment().getProperty("local.management.port", Integer.class);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + management + "/fetchLatestNews?limit=1")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
     }
 
     @Test
