@@ -238,11 +238,8 @@ final class DirectNewsRoute {
     }
 
     private static boolean acceptsJson(List<String> accept) {
-        if (accept.isEmpty()) {
-            return true;
-        }
         try {
-            return MediaType.parseMediaTypes(accept).stream().anyMatch(MediaType.APPLICATION_JSON::isCompatibleWith);
+            return NewsController.acceptsJson(MediaType.parseMediaTypes(accept));
         } catch (IllegalArgumentException e) { // not a media type: WebFlux answers it
             return false;
         }

@@ -42,6 +42,11 @@ public class NewsController {
         this.trust = trust;
     }
 
+    /** Whether a request that accepts {@code accepted} (none: anything) can take the route's JSON. */
+    static boolean acceptsJson(List<MediaType> accepted) {
+        return accepted.isEmpty() || accepted.stream().anyMatch(MediaType.APPLICATION_JSON::isCompatibleWith);
+    }
+
     public Mono<ServerResponse> fetchLatestNews(ServerRequest request) {
         // Deferred: what this throws (a bad parameter) goes to GatewayErrors like any failure of the call.
         return Mono.defer(() -> {
@@ -50,8 +55,7 @@ public class NewsController {
                         ? ServerResponse.ok().allow(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS).build()
                         : Mono.error(new MethodNotAllowedException(request.method(), SERVED));
             }
-            List<MediaType> accepted = request.headers().accept();
-            if (!accepted.isEmpty() && accepted.stream().noneMatch(MediaType.APPLICATION_JSON::isCompatibleWith)) {
+            if (!acceptsJson(request.headers().accept())) {
                 return Mono.error(new NotAcceptableStatusException(List.of(MediaType.APPLICATION_JSON)));
             }
             NewsPageRequest page = NewsPageRequest.from(request.uri().getRawQuery(), request.queryParams(), clock.millis(),
