@@ -15,8 +15,8 @@
 #   --service NAME:3101,3102         one instance per port
 #   --service NAME=path/to.jar:3101  another jar (relative to where you run this script)
 # or the same specs, space-separated, in LOCAL_SERVICES. Each instance gets its own free port for
-# {admin_port} (its actuator). tcp services start after Consul with push-service, http ones after them
-# with the gateway; every instance must pass in Consul as CONSUL_SERVICE. Its log: .run/logs/NAME-N.log.
+# {admin_port} (its actuator). tcp services start after Consul with push-service, http ones with the
+# gateway once every tcp node passes; every instance must pass in Consul as CONSUL_SERVICE. Its log: .run/logs/NAME-N.log.
 #
 # Settings (environment): MESH_HOST (127.0.0.1), CONSUL_HTTP_PORT (8500), GATEWAY_PORT (3000),
 # GATEWAY_MANAGEMENT_PORT (9000),
@@ -202,15 +202,17 @@ start_all() {
     -serf-wan-port "${CONSUL_INTERNAL_PORTS[2]}"
   wait_for "Consul electing itself leader" 60 consul_has_leader
 
-  # the nodes of tcp services first, then the http entries that call them
-  local common=(--spring.cloud.consul.host="$HOST" --spring.cloud.consul.port="$CONSUL_HTTP_PORT") ordered=() kind
+  # The nodes of tcp services first, passing in Consul, then the http entries that call them: an entry warms
+  # up on its routes before it reports ready, and with no node in Consul yet every warm-up call fails fast.
+  local common=(--spring.cloud.consul.host="$HOST" --spring.cloud.consul.port="$CONSUL_HTTP_PORT") ordered kind
   for kind in tcp http; do
+    ordered=()
     for name in "${local_services[@]}"; do
       if [ "${service_kind[$name]}" = "$kind" ]; then ordered+=("$name"); fi
     done
+    for name in "${ordered[@]}"; do start_service "$name"; done
+    for name in "${ordered[@]}"; do wait_for_service "$name"; done
   done
-  for name in "${ordered[@]}"; do start_service "$name"; done
-  for name in "${ordered[@]}"; do wait_for_service "$name"; done
 
   cat <<MSG
 
