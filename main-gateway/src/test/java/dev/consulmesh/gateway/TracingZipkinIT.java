@@ -54,6 +54,7 @@ class TracingZipkinIT {
     private static int gatewayPort;
     private static int nodeTcpPort;
     private static int nodeHttpPort;
+    private static JavaProcess gateway;
 
     @BeforeAll
     static void startZipkinConsulNodeAndGateway() throws Exception {
@@ -79,7 +80,7 @@ class TracingZipkinIT {
                 "--push.tcp.advertised-host=127.0.0.1",
                 "--mesh.registration.check-interval=1s",
                 "--mesh.registration.drain-period=0s"))));
-        JavaProcess gateway = started.add(JavaProcess.start("gateway-tracing", jar("main-gateway"), concat(tracing, List.of(
+        gateway = started.add(JavaProcess.start("gateway-tracing", jar("main-gateway"), concat(tracing, List.of(
                 "--server.port=" + gatewayPort,
                 "--management.server.port=" + managementPort,
                 "--management.server.address=127.0.0.1",
@@ -124,6 +125,9 @@ class TracingZipkinIT {
         assertThat(httpSpan.get("kind").asString()).isEqualTo("SERVER");
         assertThat(service(httpSpan)).isEqualTo("main-gateway");
         assertThat(httpSpan.has("parentId")).as("the HTTP span is the trace's root").isFalse();
+        assertThat(httpSpan.get("name").asString()).isEqualTo("http get /fetchlatestnews");
+        assertThat(gateway.logText()).as("the gateway's log: traced, the plain request is answered below WebFlux")
+                .contains("are answered below WebFlux's dispatch (gateway.news.direct-route), observed (traced)");
         System.out.printf("Zipkin trace %s: %d spans; %s (%s, %d us) -> %s (%d us) -> %s (%d us) -> %s on %s (%d us)%n",
                 handler.get("traceId").asString(), trace.size(), httpSpan.get("name").asString(), service(httpSpan),
                 httpSpan.path("duration").asLong(), call.get("name").asString(), call.path("duration").asLong(),

@@ -1,7 +1,7 @@
 package dev.consulmesh.gateway.news;
 
+import dev.consulmesh.gateway.news.ServedRequests.Served;
 import dev.consulmesh.gateway.trust.ClientTrust;
-import dev.consulmesh.observation.DirectTimers;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -18,7 +18,6 @@ import org.springframework.http.codec.HttpMessageWriter;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -28,7 +27,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,9 +38,9 @@ import java.util.function.UnaryOperator;
  * unacceptable media type — goes on to WebFlux ({@link NewsController}), which answers it as before.
  * What the route answers is what WebFlux would: the same page ({@link LatestNews}), the same error
  * bodies ({@link GatewayErrors}, written by the application's own codecs), the client's trust applied
- * to the headers that go with the call ({@link ClientTrust}), and the same {@code http.server.requests}
- * timer and tags. Used only while the HTTP server's requests are timed without observations (nothing
- * traces: {@code management.tracing.export.enabled=false}), since below WebFlux no span is made.
+ * to the headers that go with the call and to the trace context a tracer reads ({@link ClientTrust}), and
+ * the same {@code http.server.requests} timer and tags, with a span per request while the application
+ * traces ({@link ServedRequests}).
  */
 final class DirectNewsRoute {
 
@@ -56,22 +54,22 @@ final class DirectNewsRoute {
     private final ClientTrust trust;
     private final GatewayErrors errors;
     private final List<HttpMessageWriter<?>> writers;
-    private final DirectTimers timers;
+    private final ServedRequests requests;
     private final ApplicationPort applicationPort;
 
     /**
-     * @param timers          the HTTP server's request timer, tagged exception, method, outcome, status, uri (and error)
+     * @param requests        how the requests are timed, and traced while the application traces
      * @param applicationPort the application's HTTP port: route providers go to the management server too
      */
     DirectNewsRoute(LatestNews news, GatewayNewsProperties properties, Clock clock, ClientTrust trust,
-                    GatewayErrors errors, ServerCodecConfigurer codecs, DirectTimers timers, ApplicationPort applicationPort) {
+                    GatewayErrors errors, ServerCodecConfigurer codecs, ServedRequests requests, ApplicationPort applicationPort) {
         this.news = news;
         this.properties = properties;
         this.clock = clock;
         this.trust = trust;
         this.errors = errors;
         this.writers = codecs.getWriters();
-        this.timers = timers;
+        this.requests = requests;
         this.applicationPort = applicationPort;
     }
 
@@ -95,11 +93,11 @@ final class DirectNewsRoute {
     }
 
     private Mono<Void> serve(HttpServerRequest request, HttpServerResponse response) {
-        Timing timing = new Timing(response);
+        UnaryOperator<String> headers = name -> request.requestHeaders().get(name);
+        Served served = requests.start(() -> trust.screened(request.remoteAddress(), headers), response);
         NewsPageRequest page = page(query(request.uri()));
-        UnaryOperator<String> callHeaders = trust.callHeaders(request.remoteAddress(),
-                name -> request.requestHeaders().get(name));
-        return news.fetch(page, callHeaders)
+        UnaryOperator<String> callHeaders = trust.callHeaders(request.remoteAddress(), headers);
+        Mono<Void> serving = news.fetch(page, callHeaders)
                 .flatMap(answer -> {
                     response.status(200).header(HttpHeaderNames.CONTENT_TYPE, JSON)
                             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.body().length));
@@ -108,17 +106,18 @@ final class DirectNewsRoute {
                     }
                     return response.send(Mono.just(Unpooled.wrappedBuffer(answer.body()))).then();
                 })
-                .onErrorResume(failure -> !response.hasSentHeaders(), failure -> answer(failure, request, response, timing))
-                .doOnSuccess(done -> timing.ended(null))
-                .doOnError(timing::ended)
-                .doOnCancel(timing::aborted);
+                .onErrorResume(failure -> !response.hasSentHeaders(), failure -> answer(failure, request, response, served))
+                .doOnSuccess(done -> served.ended(null))
+                .doOnError(served::ended)
+                .doOnCancel(served::aborted);
+        return served.asCaller(serving);
     }
 
     /** The failed call's answer, as GatewayErrors gives it to WebFlux; none to a client that left. */
-    private Mono<Void> answer(Throwable failure, HttpServerRequest request, HttpServerResponse response, Timing timing) {
+    private Mono<Void> answer(Throwable failure, HttpServerRequest request, HttpServerResponse response, Served served) {
         ResponseEntity<?> answer = errors.answer(failure, request.remoteAddress());
         if (answer == null) {
-            timing.aborted(failure);
+            served.aborted(failure);
             return Mono.empty();
         }
         MediaType type = answer.getHeaders().getContentType();
@@ -129,43 +128,6 @@ final class DirectNewsRoute {
         response.status(answer.getStatusCode().value()).header(HttpHeaderNames.CONTENT_TYPE, type.toString())
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
         return response.send(Mono.just(Unpooled.wrappedBuffer(body))).then();
-    }
-
-    /**
-     * One request's {@code http.server.requests} timing, recorded once, tagged as Spring's server request
-     * convention tags it: a client that left is outcome UNKNOWN; an error WebFlux's handlers answered is
-     * exception none, as there.
-     */
-    private final class Timing {
-
-        private final HttpServerResponse response;
-        private final long started = timers.now();
-        private final AtomicBoolean recorded = new AtomicBoolean();
-
-        Timing(HttpServerResponse response) {
-            this.response = response;
-        }
-
-        void ended(Throwable failure) {
-            record(failure, failure != null && DisconnectedClientHelper.isClientDisconnectedException(failure));
-        }
-
-        void aborted() {
-            record(null, true);
-        }
-
-        void aborted(Throwable failure) {
-            record(failure, true);
-        }
-
-        private void record(Throwable failure, boolean aborted) {
-            if (!recorded.compareAndSet(false, true)) {
-                return;
-            }
-            int status = response.status().code();
-            timers.record(started, failure, failure == null ? "none" : failure.getClass().getSimpleName(), "GET",
-                    aborted ? "UNKNOWN" : outcome(status), Integer.toString(status), PATH);
-        }
     }
 
     /** {@code body} as the application's codecs write it for {@code type}, as WebFlux would. */
@@ -186,18 +148,6 @@ final class DirectNewsRoute {
             }
         }
         throw new IllegalStateException("no codec of the application writes " + bodyType + " as " + type);
-    }
-
-    /** Spring's outcome of a status, as its server request convention tags it. */
-    private static String outcome(int status) {
-        return switch (status / 100) {
-            case 1 -> "INFORMATIONAL";
-            case 2 -> "SUCCESS";
-            case 3 -> "REDIRECTION";
-            case 4 -> "CLIENT_ERROR";
-            case 5 -> "SERVER_ERROR";
-            default -> "UNKNOWN";
-        };
     }
 
     /** The request target's query, "" for none; null when it holds more than unreserved characters, '=' and '&'. */

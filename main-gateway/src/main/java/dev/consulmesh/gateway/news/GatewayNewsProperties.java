@@ -32,9 +32,8 @@ public class GatewayNewsProperties {
 
     /**
      * Whether the HTTP server answers a plain {@code GET /fetchLatestNews} itself, below WebFlux's dispatch
-     * ({@link DirectNewsRoute}), while its requests are timed without observations (nothing traces): the
-     * same answers, errors, trust rules and {@code http.server.requests} timer at a fraction of the cost.
-     * Off: WebFlux serves every request.
+     * ({@link DirectNewsRoute}): the same answers, errors, trust rules, {@code http.server.requests} timer
+     * and, while the application traces, span, at a fraction of the cost. Off: WebFlux serves every request.
      */
     private boolean directRoute = true;
 

@@ -18,8 +18,7 @@ import java.util.Set;
 /**
  * {@code GET /fetchLatestNews} through WebFlux ({@link NewsRoute}): one page of news ({@link LatestNews}).
  * It serves what {@link DirectNewsRoute} leaves to WebFlux — HEAD, OPTIONS and other methods, percent-encoded
- * queries, bad parameters, unacceptable media types, and every request while the HTTP server's requests are
- * observed — and all of it when the direct route is off. Nothing here blocks: the request holds no thread
+ * queries, bad parameters, unacceptable media types — and all of it when the direct route is off. Nothing here blocks: the request holds no thread
  * while the node answers.
  */
 @Component

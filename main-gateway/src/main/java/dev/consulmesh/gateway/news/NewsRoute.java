@@ -21,8 +21,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 /**
  * {@code /fetchLatestNews}: as a functional route of WebFlux, which dispatches it without the annotated
  * controller's argument resolution and return-value handling (a third of the gateway's CPU at saturation,
- * bench/CHANGES.md), errors going to {@link GatewayErrors}; and, for its plain requests while nothing
- * traces, answered by the HTTP server below WebFlux ({@link DirectNewsRoute}).
+ * bench/CHANGES.md), errors going to {@link GatewayErrors}; and, for its plain requests, answered by the
+ * HTTP server below WebFlux ({@link DirectNewsRoute}).
  */
 @Configuration(proxyBeanMethods = false)
 public class NewsRoute {
@@ -54,16 +54,13 @@ public class NewsRoute {
             log.info("GET {} is served through WebFlux: gateway.news.direct-route is false", DirectNewsRoute.PATH);
             return routes -> routes;
         }
-        DirectTimers timers = instrumentation.timers(environment.getProperty(SERVER_REQUESTS_NAME, "http.server.requests"),
-                "exception", "method", "outcome", "status", "uri");
-        if (timers == null) {
-            log.info("GET {} is served through WebFlux: requests are observed (traced), which the direct route does not do",
-                    DirectNewsRoute.PATH);
-            return routes -> routes;
-        }
-        log.info("plain GET {} requests are answered below WebFlux's dispatch (gateway.news.direct-route), timed without"
-                + " observations as the mesh's calls are", DirectNewsRoute.PATH);
-        DirectNewsRoute route = new DirectNewsRoute(news, properties, clock, trust, errors, codecs, timers, applicationPort);
+        String name = environment.getProperty(SERVER_REQUESTS_NAME, "http.server.requests");
+        DirectTimers timers = instrumentation.timers(name, ServedRequests.KEYS);
+        ServedRequests requests = timers != null ? ServedRequests.timed(timers)
+                : ServedRequests.observed(instrumentation.registry(), name);
+        log.info("plain GET {} requests are answered below WebFlux's dispatch (gateway.news.direct-route), {}", DirectNewsRoute.PATH,
+                timers != null ? "timed without observations as the mesh's calls are" : "observed (traced) as WebFlux observes its requests");
+        DirectNewsRoute route = new DirectNewsRoute(news, properties, clock, trust, errors, codecs, requests, applicationPort);
         return route::addTo;
     }
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,8 +33,8 @@ public final class ClientTrust {
     private final String secretHeader;
     private final byte[] secret;
     private final List<String> forwarded;
-    /** What an untrusted request loses: routing hints and trace context. */
-    private final List<String> untrustedRemoves;
+    /** What an untrusted request loses: routing hints and trace context (names in any case). */
+    private final Set<String> untrustedRemoves;
 
     public ClientTrust(ClientTrustProperties properties) {
         List<TrustedNetwork> parsed = new ArrayList<>();
@@ -48,7 +49,7 @@ public final class ClientTrust {
         Set<String> removes = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         removes.addAll(TRACE_CONTEXT);
         removes.addAll(forwarded);
-        this.untrustedRemoves = List.copyOf(removes);
+        this.untrustedRemoves = Collections.unmodifiableSet(removes);
     }
 
     /** Whether the request's client may steer its calls and its tracing. */
@@ -114,12 +115,23 @@ public final class ClientTrust {
         }).build();
     }
 
+    /**
+     * A request's headers, as yet unscreened, as {@link #screen} leaves them: the secret never, and from an
+     * untrusted client no routing hint or trace context. What a tracer reads below WebFlux, where the
+     * request is not screened.
+     */
+    public UnaryOperator<String> screened(InetSocketAddress peer, UnaryOperator<String> header) {
+        boolean trusted = trusts(peer, header);
+        return name -> name.equalsIgnoreCase(secretHeader) || (!trusted && untrustedRemoves.contains(name))
+                ? null : header.apply(name);
+    }
+
     /** The headers handed to the mesh calls made for a request: those configured to be forwarded. */
     public List<String> forwardedHeaders() {
         return forwarded;
     }
 
-    private static List<String> present(HttpHeaders headers, List<String> names) {
+    private static List<String> present(HttpHeaders headers, Set<String> names) {
         List<String> found = null;
         for (String name : names) {
             if (headers.containsHeader(name)) {

@@ -12,16 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ones the HTTP server answered below it. Registered by hand (no annotation: component scanning of the
  * gateway's package must not pick it up in other tests' contexts).
  */
-final class WebFluxRequests implements WebFilter {
+public final class WebFluxRequests implements WebFilter {
 
     private final String path;
     private final AtomicInteger count = new AtomicInteger();
 
-    WebFluxRequests(String path) {
+    public WebFluxRequests(String path) {
         this.path = path;
     }
 
-    int count() {
+    public int count() {
         return count.get();
     }
 

@@ -1,6 +1,7 @@
 package dev.consulmesh.gateway.trust;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
@@ -9,6 +10,7 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,6 +64,34 @@ class ClientTrustTest {
 
         ServerHttpRequest wrongSecret = trust.screen(from("203.0.113.9").header("X-Gateway-Trust", SECRET + "x").build());
         assertThat(wrongSecret.getHeaders().headerNames()).containsExactly("Accept");
+    }
+
+    /** What a tracer reads below WebFlux: the same headers {@link ClientTrust#screen} would leave, asked for by name. */
+    @Test
+    void screenedHeadersLeaveWhatScreenLeavesInAnyCase() {
+        ClientTrust trust = trust(List.of("10.0.0.0/8"), SECRET);
+        for (String address : List.of("10.1.2.3", "203.0.113.9")) {
+            for (boolean withSecret : List.of(false, true)) {
+                MockServerHttpRequest.BaseBuilder<?> builder = from(address);
+                if (withSecret) {
+                    builder.header("X-Gateway-Trust", SECRET);
+                }
+                MockServerHttpRequest request = builder.build();
+                HttpHeaders left = trust.screen(request).getHeaders();
+                UnaryOperator<String> screened = trust.screened(request.getRemoteAddress(), request.getHeaders()::getFirst);
+                for (String name : List.of("X-Canary", "traceparent", "TRACEPARENT", "x-b3-sampled", "b3", "Accept",
+                        "X-Gateway-Trust", "x-gateway-trust")) {
+                    assertThat(screened.apply(name)).as("%s from %s, secret %s", name, address, withSecret)
+                            .isEqualTo(left.getFirst(name));
+                }
+            }
+        }
+        UnaryOperator<String> outside = trust.screened(new InetSocketAddress("203.0.113.9", 1), name -> "given");
+        assertThat(outside.apply("traceparent")).isNull();
+        assertThat(outside.apply("Accept")).isEqualTo("given");
+        UnaryOperator<String> inside = trust.screened(new InetSocketAddress("10.9.9.9", 1), name -> "given");
+        assertThat(inside.apply("traceparent")).isEqualTo("given");
+        assertThat(inside.apply("X-Gateway-Trust")).isNull();
     }
 
     @Test

@@ -3,8 +3,11 @@ package dev.consulmesh.gateway.trust;
 import com.sun.net.httpserver.HttpServer;
 import dev.consulmesh.gateway.GatewayApplication;
 import dev.consulmesh.gateway.news.FakeNewsNode;
+import dev.consulmesh.gateway.news.WebFluxRequests;
 import dev.consulmesh.testsupport.TestConsul;
 import dev.consulmesh.testsupport.TestNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,8 @@ class EdgeTrustConsulTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "edge-trust-test-secret-0123";
     private static final String CRLF_ID = "push-evil\r\nX-Injected: yes";
+    /** Requests for the news route that reached WebFlux, and not the direct route below it. */
+    private static final WebFluxRequests WEBFLUX_NEWS_REQUESTS = new WebFluxRequests("/fetchLatestNews");
 
     private static TestConsul consul;
     private static TestNode stable;
@@ -77,7 +82,9 @@ class EdgeTrustConsulTest {
             exchange.close();
         });
         zipkin.start();
-        gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
+        gateway = new SpringApplicationBuilder(GatewayApplication.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("webFluxNewsRequests", WEBFLUX_NEWS_REQUESTS))
+                .run(
                 "--server.port=0", "--management.server.port=0",
                 "--spring.cloud.consul.host=" + consul.host(),
                 "--spring.cloud.consul.port=" + consul.httpPort(),
@@ -222,10 +229,17 @@ class EdgeTrustConsulTest {
         assertThat(networkToCanary).isEqualTo(10);
     }
 
+    /**
+     * Traced, the plain requests are still answered below WebFlux (DirectNewsRoute), observed there: the
+     * client's trust decides which trace context the tracer reads, and the request's timer is WebFlux's.
+     */
     @Test
     void anOutsideTraceparentCannotForceSamplingAndATrustedOneCan() throws Exception {
         String outsideTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
         String trustedTrace = "0af7651916cd43dd8448eb211c80319c";
+        MeterRegistry meters = gateway.getBean(MeterRegistry.class);
+        double timedBefore = servedNews(meters);
+        int webFluxBefore = WEBFLUX_NEWS_REQUESTS.count();
         for (int i = 0; i < 20; i++) {
             news("traceparent", "00-" + outsideTrace + "-00f067aa0ba902b7-01");
         }
@@ -241,6 +255,15 @@ class EdgeTrustConsulTest {
                 + " for 5 with the secret: %d%n", outsideSpans, trustedSpans);
         assertThat(outsideSpans).isZero();
         assertThat(trustedSpans).isGreaterThanOrEqualTo(5);
+        assertThat(WEBFLUX_NEWS_REQUESTS.count()).as("traced requests that reached WebFlux").isEqualTo(webFluxBefore);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(servedNews(meters)).as("http.server.requests timed").isEqualTo(timedBefore + 25));
+    }
+
+    /** The route's answered requests, as Spring's server request convention tags them. */
+    private static double servedNews(MeterRegistry meters) {
+        return meters.find("http.server.requests").tags("uri", "/fetchLatestNews", "method", "GET", "status", "200",
+                "outcome", "SUCCESS", "exception", "none", "error", "none").timers().stream().mapToLong(Timer::count).sum();
     }
 
     private static long occurrences(String text, String part) {
