@@ -13,7 +13,8 @@
 # are built (e.g. a git worktree of the commit before the change, `./mvnw -o -DskipTests package` in it);
 # this tree's jars are built by the script. RUN: where raw figures and logs go (bench/target/builds).
 # Settings (environment): WARMUP (15s), WARMUP_MAX (120s), DURATION (10s), ROUNDS (3), CONNECTIONS (64),
-# THREADS (2), JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC), GATEWAY_ARGS (given to both gateways).
+# THREADS (2), JAVA_OPTS (-Xmx256m -Xms64m -Xmn48m -XX:+UseSerialGC), GATEWAY_ARGS (given to both gateways),
+# NODE_ARGS (given to both nodes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 OTHER_CHECKOUT [RUN]" >&2; exit 2; }
@@ -22,7 +23,7 @@ for jar in main-gateway/target/main-gateway.jar push-service/target/push-service
   [ -f "$OTHER/$jar" ] || { echo "bench: builds: no $OTHER/$jar: build the other checkout first" >&2; exit 2; }
 done
 WARMUP=${WARMUP:-15s} WARMUP_MAX=${WARMUP_MAX:-120s} DURATION=${DURATION:-10s} ROUNDS=${ROUNDS:-3}
-GATEWAY_ARGS=${GATEWAY_ARGS:-}
+GATEWAY_ARGS=${GATEWAY_ARGS:-} NODE_ARGS=${NODE_ARGS:-}
 HOST=127.0.0.1
 mkdir -p "$RUN/raw" "$RUN/logs"
 rm -f "$RUN"/raw/builds.*
@@ -63,8 +64,8 @@ for _ in $(seq 1 150); do
   sleep 0.2
 done
 
-variant before "$OTHER/main-gateway/target/main-gateway.jar" "$OTHER/push-service/target/push-service.jar" "$GATEWAY_ARGS" ""
-variant this main-gateway/target/main-gateway.jar push-service/target/push-service.jar "$GATEWAY_ARGS" ""
+variant before "$OTHER/main-gateway/target/main-gateway.jar" "$OTHER/push-service/target/push-service.jar" "$GATEWAY_ARGS" "$NODE_ARGS"
+variant this main-gateway/target/main-gateway.jar push-service/target/push-service.jar "$GATEWAY_ARGS" "$NODE_ARGS"
 variants_start
 variants_warm_up
 variants_rounds
