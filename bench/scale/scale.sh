@@ -5,7 +5,8 @@
 # here and stopped at the end) calls them, so that its memory and CPU belong to this phase alone.
 # For each size: wait until the gateway has exactly that many nodes in rotation, a warm-up at the fixed
 # rate (discarded), then the fixed rate with vegeta while the gateway's CPU ticks are read before and after;
-# the sizes going up, then (second pass) coming down.
+# the sizes going up, then coming down, then up again... one way per pass. Each size's figure is the
+# median of its passes (bench/report.py).
 #
 #   bench/scale/scale.sh RUN LIBS HOST CONSUL_PORT GATEWAY_PORT MANAGEMENT_PORT REQUEST_PATH SMOKE VEGETA ITEMS
 #
@@ -17,7 +18,7 @@
 # Settings (environment): SCALE_SIZES ("1 2 4 8 16", smoke "1 2"), SCALE_RATE (req/s, 500; smoke 100),
 # SCALE_STEADY_CHUNK (seconds: 10, smoke 2) and SCALE_STEADY_MAX (chunks: 18, smoke 1): the fresh gateway is
 # first driven at the rate in chunks until it is steady — its JIT compiled for under 2% of a chunk (jstat)
-# and its CPU per request moved by under 5% from the chunk before — or the maximum is reached; SCALE_WARMUP (5s, smoke 1s, before each size), SCALE_DURATION (15s per pass, smoke 3s), SCALE_PASSES (2: sizes up, then down; 1: up only, the
+# and its CPU per request moved by under 5% from the chunk before — or the maximum is reached; SCALE_WARMUP (5s, smoke 1s, before each size), SCALE_DURATION (15s per pass, smoke 3s), SCALE_PASSES (4: sizes up, down, up, down; 1: up only, the
 # smoke default), JAVA_OPTS (-Xmx256m, for the gateway and the nodes' JVM).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +29,7 @@ if [ "$SMOKE" = true ]; then
   WARMUP=${SCALE_WARMUP:-1s} DURATION=${SCALE_DURATION:-3s} PASSES=${SCALE_PASSES:-1}
 else
   SIZES=${SCALE_SIZES:-1 2 4 8 16} RATE=${SCALE_RATE:-500} STEADY_CHUNK=${SCALE_STEADY_CHUNK:-10} STEADY_MAX=${SCALE_STEADY_MAX:-18}
-  WARMUP=${SCALE_WARMUP:-5s} DURATION=${SCALE_DURATION:-15s} PASSES=${SCALE_PASSES:-2}
+  WARMUP=${SCALE_WARMUP:-5s} DURATION=${SCALE_DURATION:-15s} PASSES=${SCALE_PASSES:-4}
 fi
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 SERVICE=push-scale
@@ -156,10 +157,13 @@ passes $PASSES
 java_opts $JAVA_OPTS
 SETTINGS
 
-# With two passes the sizes are measured going up, then coming down (1 2 4 8 16 16 8 4 2 1): a drift over
-# time (the JIT still compiling, the machine's other load) weighs on every size alike instead of on the first.
-ORDER=$SIZES
-if [ "$PASSES" -ge 2 ]; then ORDER="$SIZES $(echo "$SIZES" | tr ' ' '\n' | tac | tr '\n' ' ')"; fi
+# The passes go up, then down, then up again (1 2 4 8 16 16 8 4 2 1 1 2 ...): a drift over time (the JIT
+# still compiling, the machine's other load) weighs on every size alike instead of on the first.
+DOWN=$(echo "$SIZES" | tr ' ' '\n' | tac | tr '\n' ' ')
+ORDER=""
+for p in $(seq 1 "$PASSES"); do
+  if [ $((p % 2)) = 1 ]; then ORDER="$ORDER $SIZES"; else ORDER="$ORDER $DOWN"; fi
+done
 first=true
 declare -A pass
 for size in $ORDER; do
