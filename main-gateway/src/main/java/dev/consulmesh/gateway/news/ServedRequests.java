@@ -29,6 +29,8 @@ abstract class ServedRequests {
     /** The low-cardinality keys of Spring's server request convention, in {@link Served#record}'s order. */
     static final String[] KEYS = {"exception", METHOD, "outcome", "status", URI};
     private static final String GET = "GET";
+    /** The span's name, as Spring's convention names a request of the route's path. */
+    private static final String CONTEXTUAL_NAME = "http " + GET.toLowerCase(Locale.ROOT) + " " + DirectNewsRoute.PATH;
 
     /** The requests timed without observations: no span, no trace context. */
     static ServedRequests timed(DirectTimers timers) {
@@ -92,7 +94,7 @@ abstract class ServedRequests {
     }
 
     /** Spring's outcome of a status, as its server request convention tags it. */
-    static String outcome(int status) {
+    private static String outcome(int status) {
         return switch (status / 100) {
             case 1 -> "INFORMATIONAL";
             case 2 -> "SUCCESS";
@@ -144,7 +146,7 @@ abstract class ServedRequests {
             ReceiverContext<UnaryOperator<String>> context = new ReceiverContext<>(UnaryOperator::apply, Kind.SERVER);
             context.setCarrier(headers.get());
             Observation observation = Observation.createNotStarted(name, () -> context, registry)
-                    .contextualName("http " + GET.toLowerCase(Locale.ROOT) + " " + DirectNewsRoute.PATH)
+                    .contextualName(CONTEXTUAL_NAME)
                     .lowCardinalityKeyValue(METHOD, GET)
                     .lowCardinalityKeyValue(URI, DirectNewsRoute.PATH)
                     .highCardinalityKeyValue("http.url", DirectNewsRoute.PATH)

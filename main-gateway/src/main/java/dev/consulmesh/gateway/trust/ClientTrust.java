@@ -1,6 +1,5 @@
 package dev.consulmesh.gateway.trust;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 import java.net.InetSocketAddress;
@@ -103,44 +102,30 @@ public final class ClientTrust {
 
     /** The request as the gateway serves it: what its client may not decide removed; itself when nothing is. */
     public ServerHttpRequest screen(ServerHttpRequest request) {
-        HttpHeaders headers = request.getHeaders();
-        boolean hasSecret = secret != null && headers.containsHeader(secretHeader);
-        List<String> remove = trusts(request) ? List.of() : present(headers, untrustedRemoves);
-        if (remove.isEmpty() && !hasSecret) {
+        boolean trusted = trusts(request);
+        List<String> remove = request.getHeaders().headerNames().stream().filter(name -> hidden(name, trusted)).toList();
+        if (remove.isEmpty()) {
             return request;
         }
-        return request.mutate().headers(writable -> {
-            remove.forEach(writable::remove);
-            writable.remove(secretHeader);
-        }).build();
+        return request.mutate().headers(writable -> remove.forEach(writable::remove)).build();
     }
 
     /**
-     * A request's headers, as yet unscreened, as {@link #screen} leaves them: the secret never, and from an
-     * untrusted client no routing hint or trace context. What a tracer reads below WebFlux, where the
-     * request is not screened.
+     * A request's headers, as yet unscreened, as {@link #screen} leaves them. What a tracer reads below
+     * WebFlux, where the request is not screened.
      */
     public UnaryOperator<String> screened(InetSocketAddress peer, UnaryOperator<String> header) {
         boolean trusted = trusts(peer, header);
-        return name -> name.equalsIgnoreCase(secretHeader) || (!trusted && untrustedRemoves.contains(name))
-                ? null : header.apply(name);
+        return name -> hidden(name, trusted) ? null : header.apply(name);
+    }
+
+    /** Whether the gateway hides a header: the secret from every request, hints and trace context from an untrusted one. */
+    private boolean hidden(String name, boolean trusted) {
+        return name.equalsIgnoreCase(secretHeader) || (!trusted && untrustedRemoves.contains(name));
     }
 
     /** The headers handed to the mesh calls made for a request: those configured to be forwarded. */
     public List<String> forwardedHeaders() {
         return forwarded;
-    }
-
-    private static List<String> present(HttpHeaders headers, Set<String> names) {
-        List<String> found = null;
-        for (String name : names) {
-            if (headers.containsHeader(name)) {
-                if (found == null) {
-                    found = new ArrayList<>(2);
-                }
-                found.add(name);
-            }
-        }
-        return found == null ? List.of() : found;
     }
 }
